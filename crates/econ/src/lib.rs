@@ -35,12 +35,14 @@
 //! ```
 
 mod binary;
+pub mod descriptive;
 mod error;
 mod formula;
 mod frame;
 mod inference;
 mod linalg;
 mod regression;
+pub mod table;
 
 pub use binary::{BinaryChoice, Link, logit, probit};
 pub use error::EconError;

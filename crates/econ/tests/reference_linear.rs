@@ -199,3 +199,66 @@ fn wald_tests_match_statsmodels() {
     assert!(r.wald("nonsense = 0").is_err());
     assert!(r.wald("cat::b = 0, cat::b = 0").is_err());
 }
+
+#[test]
+fn group_means_match_svyby() {
+    use egov_econ::Column;
+    use egov_econ::descriptive::{Design, group_means, overall_mean};
+    let data = read_csv("synthetic.csv");
+    let y = data.numeric("y").unwrap();
+    let w = data.numeric("w").unwrap();
+    let groups: Vec<Option<u32>> = match data.column("cat").unwrap() {
+        Column::Categorical(c) => c.codes.clone(),
+        _ => unreachable!(),
+    };
+    let design = Design {
+        strata: Some(
+            data.numeric("strata")
+                .unwrap()
+                .iter()
+                .map(|v| *v as u32)
+                .collect(),
+        ),
+        psu: data
+            .numeric("psu")
+            .unwrap()
+            .iter()
+            .map(|v| *v as u32)
+            .collect(),
+    };
+    let rj = json("r.json");
+    let est = group_means(y, w, &groups, 4, Some(&design), 0.95).unwrap();
+    assert_close(
+        "svyby mean",
+        &est.iter().map(|e| e.estimate).collect::<Vec<_>>(),
+        &floats(&rj["group_means_survey"]["estimate"]),
+        1e-10,
+    );
+    assert_close(
+        "svyby se",
+        &est.iter().map(|e| e.std_error).collect::<Vec<_>>(),
+        &floats(&rj["group_means_survey"]["std_error"]),
+        1e-8,
+    );
+    let overall = overall_mean(y, w, Some(&design), 0.95).unwrap();
+    assert_close(
+        "svymean",
+        &[overall.estimate, overall.std_error],
+        &floats(&rj["group_means_survey"]["overall"]),
+        1e-8,
+    );
+    let est = group_means(y, w, &groups, 4, None, 0.95).unwrap();
+    assert_close(
+        "iid mean",
+        &est.iter().map(|e| e.estimate).collect::<Vec<_>>(),
+        &floats(&rj["group_means_iid"]["estimate"]),
+        1e-10,
+    );
+    assert_close(
+        "iid se",
+        &est.iter().map(|e| e.std_error).collect::<Vec<_>>(),
+        &floats(&rj["group_means_iid"]["std_error"]),
+        1e-8,
+    );
+    assert_eq!(est.iter().map(|e| e.n).sum::<usize>(), 600);
+}
