@@ -1,0 +1,35 @@
+//! The command-line interface: one `Command` variant per subcommand; each variant's
+//! arguments live in `cmd/<name>.rs`.
+
+use crate::cmd;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Econometrics of e-government uptake in Kazakhstan.
+#[derive(Debug, Parser)]
+#[command(name = "egov", version, about, propagate_version = true)]
+#[command(
+    after_help = "Examples:\n  egov check                      validate the bundled synthetic replica\n  egov check survey.sav --codebook codebook.toml\n  egov simulate --n 1000 --seed 7 --out sample.parquet"
+)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a data file against its codebook and summarise every mapped variable.
+    Check(cmd::check::CheckArgs),
+    /// Generate a synthetic replica of the 2021 survey.
+    Simulate(cmd::simulate::SimulateArgs),
+}
+
+/// Dispatches a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Simulate(args) => cmd::simulate::run(&args),
+    }
+}

@@ -1,0 +1,110 @@
+//! Conventions shared by every subcommand: the data arguments, the output format and
+//! atomic output files.
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use egov_survey::{Codebook, Encoding, ReadOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where the data come from. Without DATA, the bundled synthetic replica and its codebook are
+/// used (a note says so on stderr).
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Data file (.csv, .parquet, .dta, .sav, .xlsx). Default: the bundled synthetic replica.
+    pub data: Option<PathBuf>,
+    /// Codebook (TOML) mapping the file onto the analysis schema (required with DATA).
+    #[arg(long, value_name = "FILE")]
+    pub codebook: Option<PathBuf>,
+    /// CSV field delimiter (default: guessed from the header line, `,` or `;`).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+    /// CSV text encoding: utf-8 or windows-1251.
+    #[arg(long, default_value = "utf-8", value_name = "ENC")]
+    pub encoding: String,
+}
+
+/// A resolved data source.
+#[derive(Debug)]
+pub struct DataSource {
+    /// Data file.
+    pub data: PathBuf,
+    /// Parsed codebook.
+    pub codebook: Codebook,
+    /// Reader options.
+    pub options: ReadOptions,
+}
+
+impl DataArgs {
+    /// Resolves the data file, codebook and reader options.
+    pub fn resolve(&self) -> anyhow::Result<DataSource> {
+        let (data, codebook_path) = match (&self.data, &self.codebook) {
+            (Some(d), Some(c)) => (d.clone(), c.clone()),
+            (Some(d), None) => anyhow::bail!(
+                "{} needs a codebook: pass --codebook FILE (see docs/codebook.md)",
+                d.display()
+            ),
+            (None, c) => {
+                let (d, default_cb) = egov_survey::bundled_replica_paths();
+                eprintln!(
+                    "note: no data file given; using the bundled SYNTHETIC replica {}",
+                    d.display()
+                );
+                (d, c.clone().unwrap_or(default_cb))
+            }
+        };
+        let codebook = Codebook::from_path(&codebook_path)?;
+        let delimiter = match self.delimiter {
+            Some(c) if c.is_ascii() => Some(c as u8),
+            Some(c) => anyhow::bail!("--delimiter must be one ASCII character, got `{c}`"),
+            None => None,
+        };
+        let encoding: Encoding = self.encoding.parse().map_err(anyhow::Error::msg)?;
+        Ok(DataSource {
+            data,
+            codebook,
+            options: ReadOptions {
+                delimiter,
+                encoding,
+                sheet: None,
+            },
+        })
+    }
+}
+
+/// Output format of reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename,
+/// so readers never see a half-written file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomically_with(path, |file| {
+        file.write_all(bytes)?;
+        Ok(())
+    })
+}
+
+/// Like [`write_atomically`], with a closure that writes into the temporary file's path.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    write(tmp.as_file_mut())?;
+    tmp.as_file_mut().sync_all().ok();
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
