@@ -9,8 +9,8 @@
 //! estimates by up to 2.3e-3 in b (item 5, whose b has SE 0.87). The log-likelihood, AIC and BIC agree to
 //! every printed digit, the slopes to 7e-4 and the standard errors to 1.3e-3 (b) and 6e-4 (a).
 
-mod common_lsat;
-use common_lsat::*;
+mod common;
+use common::lsat::*;
 use egov_irt::*;
 
 const LTM_B: [f64; 5] = [-3.3597, -1.3696, -0.2799, -1.8659, -3.1236];
