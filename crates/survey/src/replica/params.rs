@@ -100,13 +100,13 @@ pub const RAW_ITEM_COLUMNS: [&str; 11] = [
 
 /// Outcome probability: intercept (reference person: basic education or less, wage employee,
 /// rural, male, aged 25–44, outside the three cities, θ = 0).
-pub const EGOV_INTERCEPT: f64 = 0.30;
+pub const EGOV_INTERCEPT: f64 = 0.36;
 /// Outcome: slope on the true standardised θ.
-pub const EGOV_THETA: f64 = 0.10;
+pub const EGOV_THETA: f64 = 0.15;
 /// Outcome by education level.
-pub const EGOV_EDUC: [f64; 5] = [0.0, 0.05, 0.08, 0.11, 0.14];
+pub const EGOV_EDUC: [f64; 5] = [0.0, 0.04, 0.06, 0.08, 0.10];
 /// Outcome by labour status (wage, self, unemployed, student, pensioner, other).
-pub const EGOV_LABOUR: [f64; 6] = [0.0, -0.03, -0.06, -0.05, -0.05, -0.05];
+pub const EGOV_LABOUR: [f64; 6] = [0.0, -0.02, -0.055, -0.09, -0.06, -0.05];
 /// Outcome: the three cities.
 pub const EGOV_CITY: f64 = 0.06;
 /// Outcome: urban.
