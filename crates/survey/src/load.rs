@@ -279,7 +279,7 @@ fn map_binary(
     if !out.is_empty() && out.iter().all(Option::is_none) {
         let mut all = Hits::default();
         for i in 0..out.len() {
-            all.add(i, || col.display(i));
+            all.add(i, || col.key(i).unwrap_or_else(|| "<blank>".into()));
         }
         ctx.problem(
             true,
