@@ -106,5 +106,17 @@ pub fn write_atomically_with(
     tmp.as_file_mut().sync_all().ok();
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    make_readable(path);
     Ok(())
+}
+
+/// Temporary files are created private (0600); a finished output file gets the usual 0644.
+pub fn make_readable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }

@@ -1,6 +1,6 @@
 //! `egov simulate`: the synthetic replica generator.
 
-use crate::common::write_atomically_with;
+use crate::common::{make_readable, write_atomically};
 use anyhow::Context;
 use clap::Args;
 use egov_survey::replica::{
@@ -89,20 +89,15 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     sample.write(tmp.path())?;
     tmp.persist(&args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
+    make_readable(&args.out);
     if let Some(path) = &args.codebook_out {
-        write_atomically_with(path, |f| {
-            use std::io::Write;
-            f.write_all(codebook_toml().as_bytes())?;
-            Ok(())
-        })?;
+        write_atomically(path, codebook_toml().as_bytes())?;
     }
     if let Some(path) = &args.parameters_out {
-        write_atomically_with(path, |f| {
-            use std::io::Write;
-            f.write_all(sample.true_parameters_json().as_bytes())?;
-            f.write_all(b"\n")?;
-            Ok(())
-        })?;
+        write_atomically(
+            path,
+            format!("{}\n", sample.true_parameters_json()).as_bytes(),
+        )?;
     }
     eprintln!(
         "wrote {} SYNTHETIC respondents (seed {}) to {}",
