@@ -5,9 +5,7 @@ use crate::EconError;
 use crate::formula::{ColumnSpec, DroppedRows, Factor, Override, build, spec_value};
 use crate::frame::{Column, Frame};
 use crate::inference::{Coefficient, DfRule, coefficient_table};
-use crate::linalg::{
-    ScaledCholesky, cross_product, independent_columns, scale_rows, select_columns,
-};
+use crate::linalg::{ScaledCholesky, SparseRows, independent_columns, select_columns};
 use crate::regression::{
     EstimateOptions, Vcov, check_binary, cluster_vcov, survey_vcov, vcov_columns,
 };
@@ -198,7 +196,7 @@ fn fit_binary(
     check_binary(&mm, data)?;
     let n = mm.y.len();
     let w: Vec<f64> = mm.weights.clone().unwrap_or_else(|| vec![1.0; n]);
-    let kept = independent_columns(&cross_product(&mm.x, Some(&w)));
+    let kept = independent_columns(&SparseRows::from_dense(&mm.x).gram(Some(&w)));
     let collinear_terms: Vec<String> = (0..mm.terms.len())
         .filter(|j| !kept.contains(j))
         .map(|j| mm.terms[j].clone())
@@ -219,13 +217,14 @@ fn fit_binary(
         });
     }
     let x = select_columns(&mm.x, &kept).into_owned();
+    let sp = SparseRows::from_dense(&x);
     let specs: Vec<ColumnSpec> = kept.iter().map(|&j| mm.specs[j].clone()).collect();
     let terms: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
 
     // Newton–Raphson from β = 0.
     let mut beta = DVector::<f64>::zeros(k);
     let loglik = |beta: &DVector<f64>| -> (f64, Vec<f64>, Vec<f64>) {
-        let eta = &x * beta;
+        let eta = sp.mul_vec(beta);
         let mut ll = 0.0;
         let mut g = vec![0.0; n];
         let mut h = vec![0.0; n];
@@ -243,8 +242,8 @@ fn fit_binary(
     let mut last_change = f64::INFINITY;
     while iterations < MAX_ITER {
         iterations += 1;
-        let grad = x.tr_mul(&DVector::from_column_slice(&g));
-        let info = cross_product(&x, Some(&h));
+        let grad = sp.tr_mul_vec(&g);
+        let info = sp.gram(Some(&h));
         let chol = ScaledCholesky::new(&info).map_err(|_| EconError::NoConvergence {
             model: format!("{link:?}"),
             iterations,
@@ -291,25 +290,33 @@ fn fit_binary(
         });
     }
     // Variance.
-    let info = cross_product(&x, Some(&h));
+    let info = sp.gram(Some(&h));
     let bread = ScaledCholesky::new(&info)?.inverse();
-    let mut scores = x.clone();
-    scale_rows(&mut scores, &g);
+    let g2: Vec<f64> = g.iter().map(|v| v * v).collect();
+    let score_sums = |groups: &[u32], n_groups: usize| sp.group_sums(&g, groups, n_groups);
     let nf = n as f64;
     let (vcov, n_clusters) = match &opts.vcov {
         Vcov::Iid => (bread.clone(), None),
-        Vcov::Hc0 => (&bread * scores.tr_mul(&scores) * &bread, None),
+        Vcov::Hc0 => (&bread * sp.gram(Some(&g2)) * &bread, None),
         Vcov::Hc1 => (
-            &bread * scores.tr_mul(&scores) * &bread * (nf / (nf - 1.0)),
+            &bread * sp.gram(Some(&g2)) * &bread * (nf / (nf - 1.0)),
             None,
         ),
         Vcov::Cluster(cols) => {
-            let r = cluster_vcov(&bread, &scores, data, cols, &mm.rows, 1.0)?;
+            let r = cluster_vcov(&bread, &score_sums, data, cols, &mm.rows, 1.0)?;
             warnings.extend(r.warnings);
             (r.vcov, r.n_clusters)
         }
         Vcov::Survey { psu, strata } => {
-            let r = survey_vcov(&bread, &scores, data, psu, strata.as_deref(), &mm.rows, k)?;
+            let r = survey_vcov(
+                &bread,
+                &score_sums,
+                data,
+                psu,
+                strata.as_deref(),
+                &mm.rows,
+                k,
+            )?;
             (r.vcov, r.n_clusters)
         }
         Vcov::Hc2 | Vcov::Hc3 => unreachable!("rejected above"),

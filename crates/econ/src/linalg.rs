@@ -8,36 +8,6 @@ use nalgebra::{Cholesky, DMatrix, DVector};
 /// its own squared norm is treated as collinear (≈ 1e-5 relative on the R factor of a QR).
 pub(crate) const COLLINEARITY_TOL: f64 = 1e-10;
 
-/// X'WX (or X'X) via a blocked matrix product.
-pub(crate) fn cross_product(x: &DMatrix<f64>, w: Option<&[f64]>) -> DMatrix<f64> {
-    match w {
-        None => x.tr_mul(x),
-        Some(w) => {
-            let mut xw = x.clone();
-            scale_rows(&mut xw, w);
-            xw.tr_mul(x)
-        }
-    }
-}
-
-/// Multiplies row i of `m` by `s[i]`.
-pub(crate) fn scale_rows(m: &mut DMatrix<f64>, s: &[f64]) {
-    for mut col in m.column_iter_mut() {
-        for (v, f) in col.iter_mut().zip(s) {
-            *v *= f;
-        }
-    }
-}
-
-/// X'Wv.
-pub(crate) fn cross_vector(x: &DMatrix<f64>, v: &[f64], w: Option<&[f64]>) -> DVector<f64> {
-    let v = match w {
-        None => DVector::from_column_slice(v),
-        Some(w) => DVector::from_iterator(v.len(), v.iter().zip(w).map(|(a, b)| a * b)),
-    };
-    x.tr_mul(&v)
-}
-
 /// Indices of the columns kept by an in-order (Gram–Schmidt order, as R's `lm` and Stata)
 /// Cholesky of the scaled cross-product matrix: later columns that are linear combinations of
 /// earlier ones are dropped.
@@ -114,28 +84,6 @@ impl ScaledCholesky {
     }
 }
 
-/// Weighted least squares on the kept columns, with one step of iterative refinement on the
-/// residuals so the accuracy matches a QR solve even when X'WX is moderately ill-conditioned.
-pub(crate) fn solve_least_squares(
-    x: &DMatrix<f64>,
-    y: &[f64],
-    w: Option<&[f64]>,
-    g: &DMatrix<f64>,
-) -> Result<(DVector<f64>, ScaledCholesky), EconError> {
-    let chol = ScaledCholesky::new(g)?;
-    let mut beta = chol.solve(&cross_vector(x, y, w));
-    for _ in 0..2 {
-        let fitted = x * &beta;
-        let resid: Vec<f64> = y.iter().zip(fitted.iter()).map(|(a, b)| a - b).collect();
-        let delta = chol.solve(&cross_vector(x, &resid, w));
-        beta += &delta;
-        if delta.amax() <= 1e-15 * beta.amax().max(1e-300) {
-            break;
-        }
-    }
-    Ok((beta, chol))
-}
-
 /// Coefficients of the (weighted) least-squares fit of `y` on `x`: the fast path used by
 /// resampling code where the design is fixed. Fails if `x` is rank deficient.
 ///
@@ -157,7 +105,8 @@ pub fn ols_coefficients(
             reason: format!("lengths must equal the {} rows of x", x.nrows()),
         });
     }
-    let g = cross_product(x, w);
+    let sp = SparseRows::from_dense(x);
+    let g = sp.gram(w);
     let kept = independent_columns(&g);
     if kept.len() < x.ncols() {
         let dropped: Vec<usize> = (0..x.ncols()).filter(|j| !kept.contains(j)).collect();
@@ -165,7 +114,7 @@ pub fn ols_coefficients(
             "columns {dropped:?} are linear combinations of earlier columns"
         )));
     }
-    let (beta, _) = solve_least_squares(x, y, w, &g)?;
+    let (beta, _) = solve_sparse(&sp, y, w, &g)?;
     Ok(beta.iter().copied().collect())
 }
 
@@ -181,20 +130,156 @@ pub(crate) fn group_ids(values: impl Iterator<Item = u64>) -> (Vec<u32>, usize) 
     (ids, map.len())
 }
 
-/// Σ_g s_g s_g' where s_g is the sum of score rows in group g; `scores` is n × k.
-pub(crate) fn clustered_meat(
-    scores: &DMatrix<f64>,
-    groups: &[u32],
-    n_groups: usize,
-) -> DMatrix<f64> {
-    let k = scores.ncols();
-    let mut sums = DMatrix::<f64>::zeros(n_groups, k);
-    for j in 0..k {
-        let col = scores.column(j);
-        let mut dst = sums.column_mut(j);
-        for (v, &g) in col.iter().zip(groups) {
-            dst[g as usize] += v;
+/// The non-zero entries of a design matrix, row by row (compressed sparse rows).
+///
+/// Survey models are mostly dummies: with 31 columns a row has about 9 non-zeros, so
+/// accumulating Σ w_i x_i x_i' over non-zeros is several times cheaper than a dense product,
+/// and one structure serves the cross products, the score sums and the leverages.
+pub(crate) struct SparseRows {
+    ptr: Vec<usize>,
+    col: Vec<u32>,
+    val: Vec<f64>,
+    k: usize,
+}
+
+impl SparseRows {
+    pub(crate) fn from_dense(x: &DMatrix<f64>) -> Self {
+        let (n, k) = x.shape();
+        let data = x.as_slice();
+        let mut ptr = Vec::with_capacity(n + 1);
+        let mut col = Vec::with_capacity(n * k / 2);
+        let mut val = Vec::with_capacity(n * k / 2);
+        ptr.push(0);
+        for i in 0..n {
+            for j in 0..k {
+                let v = data[j * n + i];
+                if v != 0.0 {
+                    col.push(j as u32);
+                    val.push(v);
+                }
+            }
+            ptr.push(col.len());
+        }
+        SparseRows { ptr, col, val, k }
+    }
+
+    fn row(&self, i: usize) -> (&[u32], &[f64]) {
+        let (a, b) = (self.ptr[i], self.ptr[i + 1]);
+        (&self.col[a..b], &self.val[a..b])
+    }
+
+    fn n(&self) -> usize {
+        self.ptr.len() - 1
+    }
+
+    /// Σ m_i x_i x_i' (m = 1 when `None`).
+    pub(crate) fn gram(&self, m: Option<&[f64]>) -> DMatrix<f64> {
+        let k = self.k;
+        let mut acc = vec![0.0; k * k];
+        for i in 0..self.n() {
+            let (cols, vals) = self.row(i);
+            let mi = m.map_or(1.0, |m| m[i]);
+            if mi == 0.0 {
+                continue;
+            }
+            for (a, (&ca, &va)) in cols.iter().zip(vals).enumerate() {
+                let s = mi * va;
+                let base = ca as usize * k;
+                for (&cb, &vb) in cols[a..].iter().zip(&vals[a..]) {
+                    acc[base + cb as usize] += s * vb;
+                }
+            }
+        }
+        // Column indices ascend within a row, so `acc` holds the upper triangle (a ≤ b).
+        DMatrix::from_fn(k, k, |r, c| {
+            if r <= c {
+                acc[r * k + c]
+            } else {
+                acc[c * k + r]
+            }
+        })
+    }
+
+    /// X'v.
+    pub(crate) fn tr_mul_vec(&self, v: &[f64]) -> DVector<f64> {
+        let mut out = DVector::zeros(self.k);
+        for (i, &vi) in v.iter().enumerate() {
+            let (cols, vals) = self.row(i);
+            for (&c, &x) in cols.iter().zip(vals) {
+                out[c as usize] += x * vi;
+            }
+        }
+        out
+    }
+
+    /// Xb.
+    pub(crate) fn mul_vec(&self, b: &DVector<f64>) -> Vec<f64> {
+        (0..self.n())
+            .map(|i| {
+                let (cols, vals) = self.row(i);
+                cols.iter()
+                    .zip(vals)
+                    .map(|(&c, &x)| x * b[c as usize])
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// x_i' M x_i for every row.
+    pub(crate) fn quad_forms(&self, m: &DMatrix<f64>) -> Vec<f64> {
+        (0..self.n())
+            .map(|i| {
+                let (cols, vals) = self.row(i);
+                let mut s = 0.0;
+                for (&ca, &va) in cols.iter().zip(vals) {
+                    for (&cb, &vb) in cols.iter().zip(vals) {
+                        s += va * m[(ca as usize, cb as usize)] * vb;
+                    }
+                }
+                s
+            })
+            .collect()
+    }
+
+    /// Rows of Σ_{i∈g} s_i x_i for each group g (G × k).
+    pub(crate) fn group_sums(&self, s: &[f64], groups: &[u32], n_groups: usize) -> DMatrix<f64> {
+        let k = self.k;
+        let mut acc = vec![0.0; n_groups * k];
+        for (i, (&si, &g)) in s.iter().zip(groups).enumerate() {
+            let (cols, vals) = self.row(i);
+            let base = g as usize * k;
+            for (&c, &x) in cols.iter().zip(vals) {
+                acc[base + c as usize] += si * x;
+            }
+        }
+        DMatrix::from_row_slice(n_groups, k, &acc)
+    }
+}
+
+/// Weighted least squares on the kept columns, with iterative refinement on the residuals so
+/// the accuracy matches a QR solve even when X'WX is moderately ill-conditioned.
+pub(crate) fn solve_sparse(
+    sp: &SparseRows,
+    y: &[f64],
+    w: Option<&[f64]>,
+    g: &DMatrix<f64>,
+) -> Result<(DVector<f64>, ScaledCholesky), EconError> {
+    let chol = ScaledCholesky::new(g)?;
+    let wy: Vec<f64> = match w {
+        Some(w) => y.iter().zip(w).map(|(a, b)| a * b).collect(),
+        None => y.to_vec(),
+    };
+    let mut beta = chol.solve(&sp.tr_mul_vec(&wy));
+    for _ in 0..2 {
+        let fitted = sp.mul_vec(&beta);
+        let wr: Vec<f64> = (0..y.len())
+            .map(|i| (y[i] - fitted[i]) * w.map_or(1.0, |w| w[i]))
+            .collect();
+        let delta = chol.solve(&sp.tr_mul_vec(&wr));
+        beta += &delta;
+        if delta.amax() <= 1e-15 * beta.amax().max(1e-300) {
+            break;
         }
     }
-    sums.tr_mul(&sums)
+    Ok((beta, chol))
 }

@@ -5,8 +5,7 @@ use crate::formula::{DroppedRows, ModelMatrix, build};
 use crate::frame::{Column, Frame};
 use crate::inference::{Coefficient, DfRule, coefficient_table};
 use crate::linalg::{
-    clustered_meat, cross_product, group_ids, independent_columns, scale_rows, select_columns,
-    select_square, solve_least_squares,
+    SparseRows, group_ids, independent_columns, select_columns, select_square, solve_sparse,
 };
 use nalgebra::DMatrix;
 use serde::Serialize;
@@ -255,7 +254,7 @@ pub(crate) struct SandwichResult {
 /// (N−1)/(N−K) part (1 for maximum-likelihood models, which use G/(G−1) only, as Stata).
 pub(crate) fn cluster_vcov(
     bread: &DMatrix<f64>,
-    scores: &DMatrix<f64>,
+    score_sums: &dyn Fn(&[u32], usize) -> DMatrix<f64>,
     data: &Frame,
     cols: &[String],
     rows: &[usize],
@@ -279,7 +278,8 @@ pub(crate) fn cluster_vcov(
         ids.push((g, n));
     }
     let term = |g: &[u32], n: usize| -> DMatrix<f64> {
-        let meat = clustered_meat(scores, g, n);
+        let sums = score_sums(g, n);
+        let meat = sums.tr_mul(&sums);
         bread * meat * bread * (n as f64 / (n as f64 - 1.0) * dof_factor)
     };
     let mut warnings = Vec::new();
@@ -321,7 +321,7 @@ pub(crate) fn cluster_vcov(
 /// strata, scaled by n_h/(n_h − 1); PSUs are nested within strata.
 pub(crate) fn survey_vcov(
     bread: &DMatrix<f64>,
-    scores: &DMatrix<f64>,
+    score_sums: &dyn Fn(&[u32], usize) -> DMatrix<f64>,
     data: &Frame,
     psu: &str,
     strata: Option<&str>,
@@ -343,15 +343,8 @@ pub(crate) fn survey_vcov(
     for (&p, &h) in psu_ids.iter().zip(&strata_ids) {
         psu_stratum[p as usize] = h;
     }
-    let kk = scores.ncols();
-    let mut totals = DMatrix::<f64>::zeros(n_psu, kk);
-    for j in 0..kk {
-        let col = scores.column(j);
-        let mut dst = totals.column_mut(j);
-        for (v, &p) in col.iter().zip(&psu_ids) {
-            dst[p as usize] += v;
-        }
-    }
+    let mut totals = score_sums(&psu_ids, n_psu);
+    let kk = totals.ncols();
     let mut n_h = vec![0usize; n_strata];
     for &h in &psu_stratum {
         n_h[h as usize] += 1;
@@ -454,7 +447,8 @@ fn fit_matrix(
 ) -> Result<Regression, EconError> {
     let n = mm.y.len();
     let w = mm.weights.as_deref();
-    let g_full = cross_product(&mm.x, w);
+    let sp_full = SparseRows::from_dense(&mm.x);
+    let g_full = sp_full.gram(w);
     let kept = independent_columns(&g_full);
     let mut warnings = Vec::new();
     let collinear_terms: Vec<String> = (0..mm.terms.len())
@@ -480,11 +474,14 @@ fn fit_matrix(
             dropped: mm.dropped.total,
         });
     }
-    let x = select_columns(&mm.x, &kept);
+    let sp = if k == mm.x.ncols() {
+        sp_full
+    } else {
+        SparseRows::from_dense(&select_columns(&mm.x, &kept))
+    };
     let g = select_square(&g_full, &kept);
-    let (beta, chol) = solve_least_squares(&x, &mm.y, w, &g)?;
-    let fitted_v = &*x * &beta;
-    let fitted: Vec<f64> = fitted_v.iter().copied().collect();
+    let (beta, chol) = solve_sparse(&sp, &mm.y, w, &g)?;
+    let fitted = sp.mul_vec(&beta);
     let resid: Vec<f64> = mm.y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
     let wt = |i: usize| w.map_or(1.0, |w| w[i]);
     let ssr: f64 = resid.iter().enumerate().map(|(i, e)| wt(i) * e * e).sum();
@@ -501,49 +498,42 @@ fn fit_matrix(
         1.0 - (1.0 - r2) * (n as f64 - if mm.intercept { 1.0 } else { 0.0 }) / df_model_resid;
     let sigma2 = ssr / df_model_resid;
     let bread = chol.inverse();
-    let hc_scores = |power: f64, leverage: bool| -> DMatrix<f64> {
-        // Score rows w_i e_i x_i, optionally divided by (1 − h_ii)^power.
+    // Score factors w_i e_i, optionally divided by (1 − h_ii)^power (HC2: ½, HC3: 1).
+    let score_factors = |power: f64| -> Vec<f64> {
         let mut s: Vec<f64> = (0..n).map(|i| wt(i) * resid[i]).collect();
-        if leverage {
-            let xb = &*x * &bread;
+        if power > 0.0 {
+            let h = sp.quad_forms(&bread);
             for (i, si) in s.iter_mut().enumerate() {
-                let h = wt(i) * xb.row(i).dot(&x.row(i));
-                *si /= (1.0 - h).powf(power);
+                *si /= (1.0 - wt(i) * h[i]).powf(power);
             }
         }
-        let mut sc = x.clone().into_owned();
-        scale_rows(&mut sc, &s);
-        sc
+        s
+    };
+    let hc = |power: f64, factor: f64| -> DMatrix<f64> {
+        let s2: Vec<f64> = score_factors(power).iter().map(|v| v * v).collect();
+        &bread * sp.gram(Some(&s2)) * &bread * factor
     };
     let nf = n as f64;
     let kf = k as f64;
-    let sandwich = |s: &DMatrix<f64>, f: f64| &bread * s.tr_mul(s) * &bread * f;
+    let plain_scores = score_factors(0.0);
+    let score_sums =
+        |groups: &[u32], n_groups: usize| sp.group_sums(&plain_scores, groups, n_groups);
+    let robust = |vcov: DMatrix<f64>| SandwichResult {
+        vcov,
+        df: df_model_resid,
+        t_distribution: true,
+        n_clusters: None,
+        warnings: vec![],
+    };
     let result = match &opts.vcov {
-        Vcov::Iid => SandwichResult {
-            vcov: &bread * sigma2,
-            df: df_model_resid,
-            t_distribution: true,
-            n_clusters: None,
-            warnings: vec![],
-        },
-        v @ (Vcov::Hc0 | Vcov::Hc1 | Vcov::Hc2 | Vcov::Hc3) => {
-            let (s, f) = match v {
-                Vcov::Hc0 => (hc_scores(0.0, false), 1.0),
-                Vcov::Hc1 => (hc_scores(0.0, false), nf / (nf - kf)),
-                Vcov::Hc2 => (hc_scores(0.5, true), 1.0),
-                _ => (hc_scores(1.0, true), 1.0),
-            };
-            SandwichResult {
-                vcov: sandwich(&s, f),
-                df: df_model_resid,
-                t_distribution: true,
-                n_clusters: None,
-                warnings: vec![],
-            }
-        }
+        Vcov::Iid => robust(&bread * sigma2),
+        Vcov::Hc0 => robust(hc(0.0, 1.0)),
+        Vcov::Hc1 => robust(hc(0.0, nf / (nf - kf))),
+        Vcov::Hc2 => robust(hc(0.5, 1.0)),
+        Vcov::Hc3 => robust(hc(1.0, 1.0)),
         Vcov::Cluster(cols) => cluster_vcov(
             &bread,
-            &hc_scores(0.0, false),
+            &score_sums,
             data,
             cols,
             &mm.rows,
@@ -551,7 +541,7 @@ fn fit_matrix(
         )?,
         Vcov::Survey { psu, strata } => survey_vcov(
             &bread,
-            &hc_scores(0.0, false),
+            &score_sums,
             data,
             psu,
             strata.as_deref(),
