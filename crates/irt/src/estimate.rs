@@ -139,11 +139,17 @@ pub(crate) struct Workspace {
     log_p: Vec<f64>,
     log_q: Vec<f64>,
     p: Vec<f64>,
+    /// 1 − P, computed as σ(−z) for accuracy in the upper tail.
+    q_prob: Vec<f64>,
+    /// Outer-product-of-gradients matrix Σ_p w_p g_p g_pᵀ (2PL order) from the last E-step that asked for it.
+    opg: Vec<f64>,
+    totals: Vec<f64>,
     /// Expected number answering item i at node q.
     pub(crate) expected_n: Vec<f64>,
     /// Expected number answering yes.
     pub(crate) expected_r: Vec<f64>,
     log_w: Vec<f64>,
+    weights: Vec<f64>,
     ll: Vec<f64>,
 }
 
@@ -156,9 +162,13 @@ impl Workspace {
             log_p: vec![0.0; j * q],
             log_q: vec![0.0; j * q],
             p: vec![0.0; j * q],
+            q_prob: vec![0.0; j * q],
+            opg: vec![0.0; 4 * j * j],
+            totals: vec![0.0; q],
             expected_n: vec![0.0; j * q],
             expected_r: vec![0.0; j * q],
             log_w: quad.weights.iter().map(|w| w.max(1e-300).ln()).collect(),
+            weights: quad.weights.clone(),
             ll: vec![0.0; q],
         }
     }
@@ -176,13 +186,34 @@ impl Workspace {
                 self.log_p[i * self.q + k] = -log1p_exp_neg;
                 self.log_q[i * self.q + k] = -z - log1p_exp_neg;
                 self.p[i * self.q + k] = logistic(z);
+                self.q_prob[i * self.q + k] = logistic(-z);
             }
         }
     }
 
     /// Posterior over the nodes for one pattern into `post`; returns log L_p.
+    ///
+    /// The likelihood is a product of J probabilities per node, formed directly (no exp per node); if it
+    /// underflows at every node (very long tests or extreme parameters) the log-space path takes over.
     fn posterior(&mut self, pattern: &[u8], post: &mut [f64]) -> f64 {
         let q = self.q;
+        post.copy_from_slice(&self.weights);
+        for (i, &y) in pattern.iter().enumerate() {
+            let row = match y {
+                1 => &self.p[i * q..(i + 1) * q],
+                0 => &self.q_prob[i * q..(i + 1) * q],
+                _ => continue,
+            };
+            for (acc, v) in post.iter_mut().zip(row) {
+                *acc *= v;
+            }
+        }
+        let total: f64 = post.iter().sum();
+        if total > 1e-250 && total.is_finite() {
+            let inv = 1.0 / total;
+            post.iter_mut().for_each(|v| *v *= inv);
+            return total.ln();
+        }
         self.ll.copy_from_slice(&self.log_w);
         for (i, &y) in pattern.iter().enumerate() {
             let row = match y {
@@ -205,7 +236,8 @@ impl Workspace {
         max + total.ln()
     }
 
-    /// E-step: fills expected counts; returns the weighted marginal log-likelihood.
+    /// E-step: fills expected counts (and, if `with_opg`, the outer product of per-pattern gradients);
+    /// returns the weighted marginal log-likelihood.
     fn e_step(
         &mut self,
         quad: &Quadrature,
@@ -213,12 +245,21 @@ impl Workspace {
         weights: &[f64],
         a: &[f64],
         d: &[f64],
+        with_opg: bool,
     ) -> f64 {
         self.set_items(quad, a, d);
+        let (q, j) = (self.q, self.j);
+        let m = 2 * j;
+        // expected_n first collects the mass of patterns where the item is missing; n = total − missing.
         self.expected_n.iter_mut().for_each(|v| *v = 0.0);
         self.expected_r.iter_mut().for_each(|v| *v = 0.0);
-        let q = self.q;
+        self.totals.iter_mut().for_each(|v| *v = 0.0);
+        if with_opg {
+            self.opg.iter_mut().for_each(|v| *v = 0.0);
+        }
         let mut post = vec![0.0; q];
+        let mut g = vec![0.0; m];
+        let mut answered = Vec::with_capacity(j);
         let mut loglik = 0.0;
         for (index, &w) in weights.iter().enumerate() {
             if w <= 0.0 {
@@ -226,20 +267,56 @@ impl Workspace {
             }
             let pattern = patterns.pattern(index);
             loglik += w * self.posterior(pattern, &mut post);
+            for (acc, v) in self.totals.iter_mut().zip(&post) {
+                *acc += w * v;
+            }
             for (i, &y) in pattern.iter().enumerate() {
-                if y == MISSING {
-                    continue;
-                }
-                let row = &mut self.expected_n[i * q..(i + 1) * q];
-                for (acc, v) in row.iter_mut().zip(&post) {
+                let target = match y {
+                    1 => &mut self.expected_r[i * q..(i + 1) * q],
+                    0 => continue,
+                    _ => &mut self.expected_n[i * q..(i + 1) * q],
+                };
+                for (acc, v) in target.iter_mut().zip(&post) {
                     *acc += w * v;
                 }
-                if y == 1 {
-                    let row = &mut self.expected_r[i * q..(i + 1) * q];
-                    for (acc, v) in row.iter_mut().zip(&post) {
-                        *acc += w * v;
+            }
+            if with_opg {
+                // Per-pattern score: Σ_q post_q (y_i − P_iq) (θ_q, 1) for answered items.
+                let mean_theta: f64 = post.iter().zip(&quad.nodes).map(|(p, t)| p * t).sum();
+                answered.clear();
+                for (i, &y) in pattern.iter().enumerate() {
+                    if y == MISSING {
+                        continue;
+                    }
+                    answered.push(i);
+                    let row = &self.p[i * q..(i + 1) * q];
+                    let (mut ep, mut etp) = (0.0, 0.0);
+                    for k in 0..q {
+                        let pp = post[k] * row[k];
+                        ep += pp;
+                        etp += pp * quad.nodes[k];
+                    }
+                    let yf = f64::from(y);
+                    g[2 * i] = yf * mean_theta - etp;
+                    g[2 * i + 1] = yf - ep;
+                }
+                for &i in &answered {
+                    for &k in &answered {
+                        for r in 0..2 {
+                            let gi = w * g[2 * i + r];
+                            let row =
+                                &mut self.opg[(2 * i + r) * m + 2 * k..(2 * i + r) * m + 2 * k + 2];
+                            row[0] += gi * g[2 * k];
+                            row[1] += gi * g[2 * k + 1];
+                        }
                     }
                 }
+            }
+        }
+        for i in 0..j {
+            for k in 0..q {
+                let at = i * q + k;
+                self.expected_n[at] = self.totals[k] - self.expected_n[at];
             }
         }
         loglik
@@ -285,12 +362,72 @@ impl Workspace {
         let mut weighted = vec![0.0; 3 * j * q];
         let mut answered = Vec::with_capacity(j);
         let mut g = vec![0.0; m];
+        // Complete patterns use the expansion (y_i − P_i)(y_k − P_k) = y_i y_k − y_i P_k − y_k P_i + P_i P_k:
+        // the last term summed over patterns only needs the posterior mass per node, so its J² × Q cost is
+        // paid once instead of once per pattern.
+        let mut complete_mass = vec![0.0; q];
+        let mut u = vec![0.0; 3 * j];
+        let add_block = |h: &mut [f64], i: usize, k: usize, block: [[f64; 2]; 2], w: f64| {
+            for (r, row) in block.iter().enumerate() {
+                for (c, value) in row.iter().enumerate() {
+                    h[(2 * i + r) * m + 2 * k + c] += w * value;
+                }
+            }
+        };
         for (index, &w) in weights.iter().enumerate() {
             if w <= 0.0 {
                 continue;
             }
             let pattern = patterns.pattern(index);
             self.posterior(pattern, &mut post);
+            if !pattern.contains(&MISSING) {
+                let (mut m0, mut m1, mut m2) = (0.0, 0.0, 0.0);
+                for (k, t) in quad.nodes.iter().enumerate() {
+                    m0 += post[k];
+                    m1 += post[k] * t;
+                    m2 += post[k] * t * t;
+                    complete_mass[k] += w * post[k];
+                }
+                let mom = [m0, m1, m2];
+                for i in 0..j {
+                    let row = &self.p[i * q..(i + 1) * q];
+                    let (mut u0, mut u1, mut u2) = (0.0, 0.0, 0.0);
+                    for k in 0..q {
+                        let pp = post[k] * row[k];
+                        let t = quad.nodes[k];
+                        u0 += pp;
+                        u1 += pp * t;
+                        u2 += pp * t * t;
+                    }
+                    u[3 * i] = u0;
+                    u[3 * i + 1] = u1;
+                    u[3 * i + 2] = u2;
+                    let y = f64::from(pattern[i]);
+                    g[2 * i] = y * m1 - u1;
+                    g[2 * i + 1] = y * m0 - u0;
+                }
+                for i in 0..j {
+                    let yi = f64::from(pattern[i]);
+                    for k in 0..j {
+                        let yk = f64::from(pattern[k]);
+                        // Σ_q post θ^e (y_i y_k − y_i P_k − y_k P_i), e = 0, 1, 2.
+                        let part =
+                            |e: usize| yi * yk * mom[e] - yi * u[3 * k + e] - yk * u[3 * i + e];
+                        let block = [
+                            [
+                                part(2) - g[2 * i] * g[2 * k],
+                                part(1) - g[2 * i] * g[2 * k + 1],
+                            ],
+                            [
+                                part(1) - g[2 * i + 1] * g[2 * k],
+                                part(0) - g[2 * i + 1] * g[2 * k + 1],
+                            ],
+                        ];
+                        add_block(&mut h, i, k, block, w);
+                    }
+                }
+                continue;
+            }
             answered.clear();
             for (i, &y) in pattern.iter().enumerate() {
                 if y == MISSING {
@@ -331,15 +468,26 @@ impl Workspace {
                             m0 - g[2 * i + 1] * g[2 * k + 1],
                         ],
                     ];
-                    for (r, row) in block.iter().enumerate() {
-                        for (c, value) in row.iter().enumerate() {
-                            h[(2 * i + r) * m + 2 * k + c] += w * value;
-                            if i != k {
-                                h[(2 * k + c) * m + 2 * i + r] += w * value;
-                            }
-                        }
+                    add_block(&mut h, i, k, block, w);
+                    if i != k {
+                        let transposed = [[block[0][0], block[1][0]], [block[0][1], block[1][1]]];
+                        add_block(&mut h, k, i, transposed, w);
                     }
                 }
+            }
+        }
+        // The P_i P_k term of the complete patterns, once over the nodes.
+        for i in 0..j {
+            for k in 0..j {
+                let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
+                let (pi, pk) = (&self.p[i * q..(i + 1) * q], &self.p[k * q..(k + 1) * q]);
+                for (n, (mass, t)) in complete_mass.iter().zip(&quad.nodes).enumerate() {
+                    let v = mass * pi[n] * pk[n];
+                    s0 += v;
+                    s1 += v * t;
+                    s2 += v * t * t;
+                }
+                add_block(&mut h, i, k, [[s2, s1], [s1, s0]], 1.0);
             }
         }
         h
@@ -600,15 +748,15 @@ pub fn fit_patterns(
         a.iter_mut().for_each(|v| *v = mean);
     }
     let mut ws = Workspace::new(&quad, j);
-    let switch_to_newton = 1e-3f64.max(opts.tolerance);
+    let n_free = to_free(opts.model, &a, &d).len();
     let mut em_iterations = 0usize;
     let mut newton_iterations = 0usize;
     let mut converged = false;
-    ws.e_step(&quad, patterns, pattern_weights, &a, &d);
+    ws.e_step(&quad, patterns, pattern_weights, &a, &d, false);
     let mut loglik: f64;
-    let mut em_target = switch_to_newton;
+    // EM runs until its parameter change drops below `em_target`; then the scoring phase takes over.
+    let mut em_target = 1e-2f64.max(opts.tolerance);
     'outer: while em_iterations + newton_iterations < opts.max_iterations {
-        // EM until the parameter change is small enough for Newton's local convergence.
         loop {
             if em_iterations + newton_iterations >= opts.max_iterations {
                 break 'outer;
@@ -616,43 +764,48 @@ pub fn fit_patterns(
             let before = to_free(opts.model, &a, &d);
             m_step(opts.model, &quad, &ws, &mut a, &mut d);
             em_iterations += 1;
-            loglik = ws.e_step(&quad, patterns, pattern_weights, &a, &d);
             let after = to_free(opts.model, &a, &d);
             let change = before
                 .iter()
                 .zip(&after)
                 .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
-            if change < opts.tolerance {
-                // EM alone met the rule; Newton below confirms with a full step size check.
-                break;
-            }
-            if change < em_target {
+            let want_opg = change < em_target;
+            loglik = ws.e_step(&quad, patterns, pattern_weights, &a, &d, want_opg);
+            if want_opg {
                 break;
             }
         }
-        // Newton–Raphson on the marginal log-likelihood, reusing the Hessian while steps shrink fast.
-        let mut factor: Option<Vec<f64>> = None;
-        let mut previous_step = f64::INFINITY;
+        // Scoring phase: Newton-type steps x += M⁻¹ g with M the outer product of per-pattern gradients
+        // (BHHH; cheap, positive definite), then — when standard errors are wanted — exact Newton steps with
+        // the analytic Hessian, which both confirm the maximum and give the information matrix.
+        let mut exact = false;
+        let mut previous_size = f64::INFINITY;
         loop {
             if em_iterations + newton_iterations >= opts.max_iterations {
                 break 'outer;
             }
             let (g, _) = reduce(opts.model, j, &ws.gradient(&quad), None);
-            if factor.is_none() {
+            let matrix = if exact {
                 let h = ws.hessian(&quad, patterns, pattern_weights);
-                let (_, hr) = reduce(opts.model, j, &[], Some(&h));
-                let negative: Vec<f64> = hr.unwrap().iter().map(|v| -v).collect();
-                factor = cholesky(&negative, g.len());
-                if factor.is_none() {
-                    // Not yet in a concave region: more EM with a tighter switch.
-                    em_target *= 0.1;
-                    if em_target < 1e-12 {
-                        break 'outer;
-                    }
-                    continue 'outer;
+                reduce(opts.model, j, &[], Some(&h))
+                    .1
+                    .unwrap()
+                    .iter()
+                    .map(|v| -v)
+                    .collect::<Vec<_>>()
+            } else {
+                reduce(opts.model, j, &[], Some(&ws.opg)).1.unwrap()
+            };
+            let Some(factor) = cholesky(&matrix, n_free) else {
+                // Not in a well-conditioned concave region yet: more EM with a tighter switch.
+                em_target *= 0.1;
+                if em_target < 1e-12 {
+                    break 'outer;
                 }
-            }
-            let step = cholesky_solve(factor.as_ref().unwrap(), g.len(), &g);
+                ws.e_step(&quad, patterns, pattern_weights, &a, &d, false);
+                continue 'outer;
+            };
+            let step = cholesky_solve(&factor, n_free, &g);
             let size = step.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             let x = to_free(opts.model, &a, &d);
             let mut scale = 1.0;
@@ -661,7 +814,7 @@ pub fn fit_patterns(
                 let trial: Vec<f64> = x.iter().zip(&step).map(|(v, s)| v + scale * s).collect();
                 let (mut ta, mut td) = (a.clone(), d.clone());
                 from_free(opts.model, &trial, &mut ta, &mut td);
-                let trial_ll = ws.e_step(&quad, patterns, pattern_weights, &ta, &td);
+                let trial_ll = ws.e_step(&quad, patterns, pattern_weights, &ta, &td, true);
                 if trial_ll >= loglik - 1e-10 * loglik.abs().max(1.0) {
                     a = ta;
                     d = td;
@@ -673,7 +826,7 @@ pub fn fit_patterns(
             }
             newton_iterations += 1;
             if !accepted {
-                ws.e_step(&quad, patterns, pattern_weights, &a, &d);
+                ws.e_step(&quad, patterns, pattern_weights, &a, &d, false);
                 em_target *= 0.1;
                 if em_target < 1e-12 {
                     break 'outer;
@@ -681,14 +834,17 @@ pub fn fit_patterns(
                 continue 'outer;
             }
             if size < opts.tolerance {
-                converged = true;
-                break 'outer;
+                if !opts.standard_errors || exact {
+                    converged = true;
+                    break 'outer;
+                }
+                exact = true;
+            } else if size > 0.5 * previous_size {
+                // BHHH converges slowly when the outer product is a poor stand-in for the Hessian
+                // (e.g. a misspecified item): switch to exact Newton steps.
+                exact = true;
             }
-            if size > 0.25 * previous_step {
-                // Linear convergence of the reused Hessian is too slow: refresh it.
-                factor = None;
-            }
-            previous_step = size;
+            previous_size = size;
         }
     }
     if !converged {
@@ -703,7 +859,7 @@ pub fn fit_patterns(
         a.iter_mut().for_each(|v| *v = -*v);
     }
     // Final E-step at the reported parameters: log-likelihood, gradient, information.
-    loglik = ws.e_step(&quad, patterns, pattern_weights, &a, &d);
+    loglik = ws.e_step(&quad, patterns, pattern_weights, &a, &d, false);
     let (g, _) = reduce(opts.model, j, &ws.gradient(&quad), None);
     let max_abs_gradient = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let n_parameters = g.len();

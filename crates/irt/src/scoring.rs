@@ -9,7 +9,7 @@ use crate::quadrature::rectangular;
 use crate::{IrtError, ItemEstimate, MISSING, Patterns, Quadrature, QuadratureRule};
 
 /// Gauss–Hermite nodes used for EAP scoring by [`score`].
-pub const EAP_POINTS: usize = 61;
+pub const EAP_POINTS: usize = 41;
 /// Plausible values are drawn from the posterior on this fine grid over [−PV_LIMIT, PV_LIMIT].
 const PV_POINTS: usize = 401;
 const PV_LIMIT: f64 = 8.0;
