@@ -7,6 +7,7 @@ import json
 import statistics
 import sys
 import time
+from importlib.metadata import version
 
 import girth
 import numpy as np
@@ -24,7 +25,7 @@ def main():
         times.append(time.perf_counter() - start)
     print(json.dumps({
         "tool": "girth.twopl_mml",
-        "version": getattr(girth, "__version__", "unknown"),
+        "version": version("girth"),
         "persons": int(data.shape[1]),
         "items": int(data.shape[0]),
         "repeats": repeats,

@@ -13,7 +13,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let repeats: usize = args.next().map_or(Ok(7), |r| r.parse())?;
     let text = std::fs::read_to_string(&path)?;
     let mut lines = text.lines();
-    let names: Vec<String> = lines.next().ok_or("empty file")?.split(',').map(str::to_string).collect();
+    let names: Vec<String> = lines
+        .next()
+        .ok_or("empty file")?
+        .split(',')
+        .map(str::to_string)
+        .collect();
     let mut responses = Vec::new();
     for line in lines {
         for cell in line.split(',') {

@@ -28,6 +28,10 @@ fn coverage_of_95_percent_intervals_is_nominal() {
         }
     }
     let coverage = inside as f64 / total as f64;
+    println!(
+        "coverage of 95% intervals: {coverage:.4} over {total}; mean z {:.4}",
+        z_sum / total as f64
+    );
     // 1320 intervals: binomial SD of the coverage is 0.006; allow about 3 SD.
     assert!((0.93..=0.97).contains(&coverage), "coverage {coverage}");
     let mean_z = z_sum / total as f64;
