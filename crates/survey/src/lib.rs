@@ -54,6 +54,8 @@ pub fn bundled_replica_paths() -> (PathBuf, PathBuf) {
         .join("..")
         .join("fixtures")
         .join("replica");
+    // Resolve the `..` so messages show a clean path.
+    let dir = dir.canonicalize().unwrap_or(dir);
     (
         dir.join("kz_ict2021_SYNTHETIC_replica.parquet"),
         dir.join("codebook.toml"),

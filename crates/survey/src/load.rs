@@ -213,6 +213,10 @@ impl<T: Copy> Matcher<T> {
             RawColumn::Text(v) => match v[i].as_deref().map(str::trim) {
                 None | Some("") => Lookup::Blank,
                 Some(s) => {
+                    // Fast path: the cell is already in normal form (the usual case).
+                    if let Some(t) = self.text.get(s) {
+                        return Lookup::Found(*t);
+                    }
                     let key = normalise_text(s);
                     self.text
                         .get(&key)
