@@ -294,6 +294,7 @@ fn fit_binary(
     let bread = ScaledCholesky::new(&info)?.inverse();
     let g2: Vec<f64> = g.iter().map(|v| v * v).collect();
     let score_sums = |groups: &[u32], n_groups: usize| sp.group_sums(&g, groups, n_groups);
+    let cluster_meat = |groups: &[u32], n_groups: usize| sp.clustered_meat(&g, groups, n_groups);
     let nf = n as f64;
     let (vcov, n_clusters) = match &opts.vcov {
         Vcov::Iid => (bread.clone(), None),
@@ -303,7 +304,7 @@ fn fit_binary(
             None,
         ),
         Vcov::Cluster(cols) => {
-            let r = cluster_vcov(&bread, &score_sums, data, cols, &mm.rows, 1.0)?;
+            let r = cluster_vcov(&bread, &cluster_meat, data, cols, &mm.rows, 1.0)?;
             warnings.extend(r.warnings);
             (r.vcov, r.n_clusters)
         }

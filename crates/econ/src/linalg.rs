@@ -146,19 +146,33 @@ impl SparseRows {
     pub(crate) fn from_dense(x: &DMatrix<f64>) -> Self {
         let (n, k) = x.shape();
         let data = x.as_slice();
+        // Count first so the buffers are allocated once at their exact size.
+        let nnz = data.iter().filter(|v| **v != 0.0).count();
         let mut ptr = Vec::with_capacity(n + 1);
-        let mut col = Vec::with_capacity(n * k / 2);
-        let mut val = Vec::with_capacity(n * k / 2);
+        let mut col = Vec::with_capacity(nnz);
+        let mut val = Vec::with_capacity(nnz);
         ptr.push(0);
-        for i in 0..n {
+        // Rows in blocks: each column slice of a block is read contiguously (the matrix is
+        // column-major), then the block is emitted row by row.
+        const BLOCK: usize = 256;
+        let mut block = vec![0.0; BLOCK * k];
+        for start in (0..n).step_by(BLOCK) {
+            let len = BLOCK.min(n - start);
             for j in 0..k {
-                let v = data[j * n + i];
-                if v != 0.0 {
-                    col.push(j as u32);
-                    val.push(v);
+                let src = &data[j * n + start..j * n + start + len];
+                for (r, v) in src.iter().enumerate() {
+                    block[r * k + j] = *v;
                 }
             }
-            ptr.push(col.len());
+            for r in 0..len {
+                for (j, &v) in block[r * k..(r + 1) * k].iter().enumerate() {
+                    if v != 0.0 {
+                        col.push(j as u32);
+                        val.push(v);
+                    }
+                }
+                ptr.push(col.len());
+            }
         }
         SparseRows { ptr, col, val, k }
     }
@@ -239,6 +253,44 @@ impl SparseRows {
                 s
             })
             .collect()
+    }
+
+    /// Σ_g t_g t_g' with t_g = Σ_{i∈g} s_i x_i, without forming the G × k matrix of sums
+    /// column-major (the sums are accumulated row-major and folded in one pass).
+    pub(crate) fn clustered_meat(
+        &self,
+        s: &[f64],
+        groups: &[u32],
+        n_groups: usize,
+    ) -> DMatrix<f64> {
+        let k = self.k;
+        let mut acc = vec![0.0; n_groups * k];
+        for (i, (&si, &g)) in s.iter().zip(groups).enumerate() {
+            let (cols, vals) = self.row(i);
+            let base = g as usize * k;
+            for (&c, &x) in cols.iter().zip(vals) {
+                acc[base + c as usize] += si * x;
+            }
+        }
+        let mut meat = vec![0.0; k * k];
+        for t in acc.chunks_exact(k) {
+            for (a, &ta) in t.iter().enumerate() {
+                if ta == 0.0 {
+                    continue;
+                }
+                let row = &mut meat[a * k..(a + 1) * k];
+                for (m, &tb) in row[a..].iter_mut().zip(&t[a..]) {
+                    *m += ta * tb;
+                }
+            }
+        }
+        DMatrix::from_fn(k, k, |r, c| {
+            if r <= c {
+                meat[r * k + c]
+            } else {
+                meat[c * k + r]
+            }
+        })
     }
 
     /// Rows of Σ_{i∈g} s_i x_i for each group g (G × k).

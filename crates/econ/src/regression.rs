@@ -254,7 +254,7 @@ pub(crate) struct SandwichResult {
 /// (N−1)/(N−K) part (1 for maximum-likelihood models, which use G/(G−1) only, as Stata).
 pub(crate) fn cluster_vcov(
     bread: &DMatrix<f64>,
-    score_sums: &dyn Fn(&[u32], usize) -> DMatrix<f64>,
+    clustered_meat: &dyn Fn(&[u32], usize) -> DMatrix<f64>,
     data: &Frame,
     cols: &[String],
     rows: &[usize],
@@ -278,8 +278,7 @@ pub(crate) fn cluster_vcov(
         ids.push((g, n));
     }
     let term = |g: &[u32], n: usize| -> DMatrix<f64> {
-        let sums = score_sums(g, n);
-        let meat = sums.tr_mul(&sums);
+        let meat = clustered_meat(g, n);
         bread * meat * bread * (n as f64 / (n as f64 - 1.0) * dof_factor)
     };
     let mut warnings = Vec::new();
@@ -518,6 +517,8 @@ fn fit_matrix(
     let plain_scores = score_factors(0.0);
     let score_sums =
         |groups: &[u32], n_groups: usize| sp.group_sums(&plain_scores, groups, n_groups);
+    let cluster_meat =
+        |groups: &[u32], n_groups: usize| sp.clustered_meat(&plain_scores, groups, n_groups);
     let robust = |vcov: DMatrix<f64>| SandwichResult {
         vcov,
         df: df_model_resid,
@@ -533,7 +534,7 @@ fn fit_matrix(
         Vcov::Hc3 => robust(hc(1.0, 1.0)),
         Vcov::Cluster(cols) => cluster_vcov(
             &bread,
-            &score_sums,
+            &cluster_meat,
             data,
             cols,
             &mm.rows,
