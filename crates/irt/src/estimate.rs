@@ -755,7 +755,7 @@ pub fn fit_patterns(
     ws.e_step(&quad, patterns, pattern_weights, &a, &d, false);
     let mut loglik: f64;
     // EM runs until its parameter change drops below `em_target`; then the scoring phase takes over.
-    let mut em_target = 1e-2f64.max(opts.tolerance);
+    let mut em_target = 2e-1f64.max(opts.tolerance);
     'outer: while em_iterations + newton_iterations < opts.max_iterations {
         loop {
             if em_iterations + newton_iterations >= opts.max_iterations {
