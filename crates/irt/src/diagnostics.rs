@@ -36,6 +36,12 @@ pub fn marginal_reliability(
 
 /// Empirical reliability: var(EAP) / (var(EAP) + mean posterior variance), weighted. Close to
 /// [`marginal_reliability`] when the model fits (var(EAP) + E[PSD²] = var(θ) = 1 in the population).
+///
+/// ```
+/// use egov_irt::{diagnostics::empirical_reliability, PersonScore};
+/// let s = [Some(PersonScore { theta: 1.0, se: 0.5 }), Some(PersonScore { theta: -1.0, se: 0.5 })];
+/// assert!((empirical_reliability(&s, None).unwrap() - 0.8).abs() < 1e-12); // 1 / (1 + 0.25)
+/// ```
 pub fn empirical_reliability(
     scores: &[Option<PersonScore>],
     weights: Option<&[f64]>,
@@ -331,6 +337,17 @@ fn lord_wingersky(
 /// nodes: E_ik = ∫ P_i(θ) S_{k−1}^{(−i)}(θ) φ(θ) dθ / ∫ S_k(θ) φ(θ) dθ. Adjacent score groups are pooled
 /// from each tail until both expected counts N·E and N·(1 − E) reach `min_expected` (1 is customary).
 /// df = groups − (2 for 2PL, 1 for 1PL).
+///
+/// ```
+/// use egov_irt::{diagnostics::s_x2, fit, FitOptions, Model, Patterns};
+/// let responses: Vec<u8> = (0..400u32).flat_map(|i| (0..4u32).map(move |j| u8::from((i * 7 + j * 3) % 5 > j))).collect();
+/// let names: Vec<String> = (1..=4).map(|i| format!("q{i}")).collect();
+/// let fitted = fit(&responses, 4, &names, None, &FitOptions::default()).unwrap();
+/// let (patterns, idx) = Patterns::collapse(&responses, 4).unwrap();
+/// let report = s_x2(&fitted.items, &patterns, &patterns.pattern_weights(&idx, None), Model::TwoPl, 1.0).unwrap();
+/// assert_eq!(report.items.len(), 4);
+/// assert!(report.items.iter().all(|i| i.s_x2.is_finite()));
+/// ```
 pub fn s_x2(
     items: &[ItemEstimate],
     patterns: &Patterns,
@@ -479,6 +496,11 @@ fn ln_gamma(x: f64) -> f64 {
 }
 
 /// Upper tail P(χ²_df > x) = Q(df/2, x/2), by series or continued fraction (Numerical Recipes §6.2).
+///
+/// ```
+/// let p = egov_irt::diagnostics::chi_square_upper(3.841458820694124, 1.0);
+/// assert!((p - 0.05).abs() < 1e-10);
+/// ```
 pub fn chi_square_upper(x: f64, df: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;

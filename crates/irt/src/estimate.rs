@@ -689,6 +689,29 @@ pub(crate) fn validate_options(opts: &FitOptions, n_items: usize) -> Result<Quad
 }
 
 /// Same estimator as [`crate::fit`], on pre-collapsed patterns with one weight per pattern.
+///
+/// A bootstrap replicate only needs new pattern weights; `FitOptions::start` can carry the full-sample
+/// estimates as starting values, and `standard_errors: false` skips the information matrix.
+///
+/// ```
+/// use egov_irt::{fit_patterns, FitOptions, Patterns};
+/// let responses = [1, 1, 0,  1, 0, 0,  0, 0, 0,  1, 1, 1,  0, 1, 0,  1, 0, 1,  0, 0, 1,  1, 1, 0];
+/// let (patterns, person_pattern) = Patterns::collapse(&responses, 3).unwrap();
+/// let names = vec!["q1".to_string(), "q2".to_string(), "q3".to_string()];
+/// let full = fit_patterns(&patterns, &patterns.pattern_weights(&person_pattern, None), &names,
+///                         &FitOptions::default()).unwrap();
+/// // Reweight persons (e.g. bootstrap counts) and refit from the full-sample estimates.
+/// let counts = [2.0, 0.0, 1.0, 1.0, 1.0, 2.0, 0.0, 1.0];
+/// let replicate = FitOptions {
+///     standard_errors: false,
+///     start: Some(full.items.iter().map(|i| (i.a, i.d)).collect()),
+///     ..FitOptions::default()
+/// };
+/// let refit = fit_patterns(&patterns, &patterns.pattern_weights(&person_pattern, Some(&counts)), &names,
+///                          &replicate).unwrap();
+/// assert_eq!(refit.items.len(), 3);
+/// assert!(refit.items[0].a_se.is_none());
+/// ```
 pub fn fit_patterns(
     patterns: &Patterns,
     pattern_weights: &[f64],

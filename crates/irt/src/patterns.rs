@@ -170,6 +170,13 @@ impl Patterns {
     }
 
     /// Checked [`Patterns::pattern_weights`]: validates lengths, weights and indices.
+    ///
+    /// ```
+    /// use egov_irt::Patterns;
+    /// let (p, idx) = Patterns::collapse(&[1, 0, 0, 0], 2).unwrap();
+    /// assert!(p.try_pattern_weights(&idx, Some(&[1.0, -1.0])).is_err());
+    /// assert_eq!(p.try_pattern_weights(&idx, Some(&[1.0, 3.0])).unwrap(), vec![1.0, 3.0]);
+    /// ```
     pub fn try_pattern_weights(
         &self,
         person_pattern: &[Option<u32>],

@@ -371,6 +371,14 @@ pub fn plausible_values(
 }
 
 /// Plausible values for persons given their pattern indices (see [`plausible_values`]).
+///
+/// ```
+/// use egov_irt::{plausible_values_patterns, ItemEstimate, Patterns};
+/// let items: Vec<_> = (0..2).map(|i| ItemEstimate::from_slope_intercept(&format!("q{i}"), 1.0, 0.0)).collect();
+/// let (patterns, idx) = Patterns::collapse(&[1, 0, 255, 255, 1, 1], 2).unwrap();
+/// let pv = plausible_values_patterns(&items, &patterns, &idx, 3, 7);
+/// assert!(pv.iter().all(|draw| draw[0].is_some() && draw[1].is_none()));
+/// ```
 pub fn plausible_values_patterns(
     items: &[ItemEstimate],
     patterns: &Patterns,
