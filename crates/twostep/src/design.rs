@@ -1,0 +1,526 @@
+//! The fixed parts of a two-step estimate (response patterns, the full-sample fits and the
+//! regression design) and the re-estimation of both steps under a new set of person weights.
+
+use egov_econ::{
+    Column, EstimateOptions, Frame, Regression, Vcov, lpm, model_matrix, ols_coefficients,
+};
+use egov_irt::{
+    EAP_POINTS, FitOptions, ItemEstimate, ItemFit, Patterns, Quadrature, QuadratureRule,
+    eap_patterns, fit_patterns,
+};
+use nalgebra::{Cholesky, DMatrix, DVector};
+
+use crate::{DSI, TwoStepData, TwoStepError, WEIGHT_COLUMN};
+
+/// Smallest pivot (on the unit-diagonal scale) accepted by the replicate least-squares solve.
+const PIVOT_TOL: f64 = 1e-10;
+
+/// How the DSI enters the model matrix.
+#[derive(Debug, Clone)]
+enum DsiColumns {
+    /// Every model-matrix column is `base + dsi × slope` (plain `dsi`, `dsi:x`): replicates only
+    /// rewrite these columns.
+    Linear {
+        /// (column index, slope per estimation row).
+        columns: Vec<(usize, Vec<f64>)>,
+    },
+    /// Some column is non-linear in the DSI (e.g. `I(dsi^2)`): each replicate rebuilds the matrix
+    /// from the formula.
+    Rebuild,
+}
+
+/// Everything that does not change between replicates.
+pub(crate) struct Prepared<'a> {
+    pub data: &'a TwoStepData<'a>,
+    pub patterns: Patterns,
+    pub person_pattern: Vec<Option<u32>>,
+    /// Person weights (1 when the data are unweighted).
+    pub base_weights: Vec<f64>,
+    pub fit: ItemFit,
+    pub quad: Quadrature,
+    /// Standardised full-sample DSI per person.
+    pub dsi: Vec<Option<f64>>,
+    /// The covariate frame plus the DSI and weight columns.
+    pub frame: Frame,
+    pub naive: Regression,
+    /// Estimation rows (frame indices) of the naive regression.
+    pub rows: Vec<usize>,
+    /// Row-major estimation-rows × k design, with DSI-dependent columns at DSI = 0.
+    pub x: Vec<f64>,
+    pub k: usize,
+    pub y: Vec<f64>,
+    pub terms: Vec<String>,
+    dsi_columns: DsiColumns,
+}
+
+/// Weighted mean and population SD of the per-pattern scores under per-pattern weights.
+pub(crate) fn pattern_moments(theta: &[f64], weights: &[f64]) -> Option<(f64, f64)> {
+    let sw: f64 = weights.iter().sum();
+    if sw.is_nan() || sw <= 0.0 {
+        return None;
+    }
+    let mean = theta.iter().zip(weights).map(|(t, w)| t * w).sum::<f64>() / sw;
+    let var = theta
+        .iter()
+        .zip(weights)
+        .map(|(t, w)| w * (t - mean) * (t - mean))
+        .sum::<f64>()
+        / sw;
+    (var > 0.0).then(|| (mean, var.sqrt()))
+}
+
+fn validate(data: &TwoStepData) -> Result<usize, TwoStepError> {
+    let n = data.frame.n_rows();
+    let check = |what: &'static str, got: usize| {
+        if got == n {
+            Ok(())
+        } else {
+            Err(TwoStepError::Length {
+                what,
+                got,
+                expected: n,
+            })
+        }
+    };
+    if data.n_items == 0 {
+        return Err(TwoStepError::BadOption {
+            option: "n_items",
+            reason: "must be at least 2".into(),
+        });
+    }
+    if !data.responses.len().is_multiple_of(data.n_items) {
+        return Err(TwoStepError::BadOption {
+            option: "responses",
+            reason: format!(
+                "{} values is not a multiple of {} items; pass row-major persons x items",
+                data.responses.len(),
+                data.n_items
+            ),
+        });
+    }
+    check("responses (rows)", data.responses.len() / data.n_items)?;
+    check("clusters", data.clusters.len())?;
+    if let Some(w) = data.weights {
+        check("weights", w.len())?;
+        if let Some((row, &value)) = w
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !v.is_finite() || **v < 0.0)
+        {
+            return Err(TwoStepError::BadWeight { row, value });
+        }
+    }
+    if let Some(s) = data.strata {
+        check("strata", s.len())?;
+    }
+    for reserved in [DSI, WEIGHT_COLUMN] {
+        if data.frame.column(reserved).is_ok() {
+            return Err(TwoStepError::ReservedColumn(reserved.into()));
+        }
+    }
+    Ok(n)
+}
+
+/// Frame with a numeric column replaced (or added).
+pub(crate) fn with_column(frame: &Frame, name: &str, values: Vec<f64>) -> Frame {
+    let mut f = frame.clone();
+    f.set(name, Column::Numeric(values))
+        .expect("length checked when the frame was prepared");
+    f
+}
+
+/// Options for the naive regression, with the internal weight column.
+pub(crate) fn naive_options(vcov: &Vcov, conf_level: f64) -> EstimateOptions {
+    EstimateOptions {
+        weights: Some(WEIGHT_COLUMN.into()),
+        vcov: vcov.clone(),
+        conf_level,
+    }
+}
+
+/// Person-level DSI column (NaN for persons without a score).
+pub(crate) fn dsi_column(dsi: &[Option<f64>]) -> Vec<f64> {
+    dsi.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+}
+
+impl<'a> Prepared<'a> {
+    pub(crate) fn new(
+        data: &'a TwoStepData<'a>,
+        irt: &FitOptions,
+        conf_level: f64,
+    ) -> Result<Prepared<'a>, TwoStepError> {
+        let n = validate(data)?;
+        let (patterns, person_pattern) = Patterns::collapse(data.responses, data.n_items)?;
+        let base_weights: Vec<f64> = data.weights.map_or_else(|| vec![1.0; n], |w| w.to_vec());
+        let pattern_weights = patterns.pattern_weights(&person_pattern, Some(&base_weights));
+        let fit = fit_patterns(&patterns, &pattern_weights, data.item_names, irt)?;
+        let quad = Quadrature::new(QuadratureRule::GaussHermite, EAP_POINTS)?;
+        let theta: Vec<f64> = eap_patterns(&fit.items, &patterns, &quad)?
+            .iter()
+            .map(|s| s.theta)
+            .collect();
+        let (mean, sd) = pattern_moments(&theta, &pattern_weights).ok_or_else(|| {
+            TwoStepError::Design("the skill index has no variation in the weighted sample".into())
+        })?;
+        let dsi: Vec<Option<f64>> = person_pattern
+            .iter()
+            .map(|p| p.map(|p| (theta[p as usize] - mean) / sd))
+            .collect();
+
+        let mut frame = data.frame.clone();
+        frame.push_numeric(DSI, dsi_column(&dsi))?;
+        frame.push_numeric(WEIGHT_COLUMN, base_weights.clone())?;
+        let naive = lpm(
+            data.formula,
+            &frame,
+            &naive_options(&data.naive_vcov, conf_level),
+        )?;
+        let terms: Vec<String> = naive.coefficients.iter().map(|c| c.term.clone()).collect();
+        let rows = naive.rows().to_vec();
+
+        // Evaluate the formula at DSI = 0, DSI = 1 and the actual DSI to find which columns
+        // depend on it and whether they do so linearly.
+        let at = |value: Option<f64>| -> Result<(DMatrix<f64>, Vec<f64>), TwoStepError> {
+            let col: Vec<f64> = match value {
+                Some(v) => dsi.iter().map(|d| d.map_or(f64::NAN, |_| v)).collect(),
+                None => dsi_column(&dsi),
+            };
+            let f = with_column(&frame, DSI, col);
+            let mm = model_matrix(data.formula, &f, Some(WEIGHT_COLUMN))?;
+            select(&mm, &rows, &terms)
+        };
+        let (x0, y) = at(Some(0.0))?;
+        let (x1, _) = at(Some(1.0))?;
+        let (xa, _) = at(None)?;
+        let k = terms.len();
+        let m = rows.len();
+        let mut dependent = Vec::new();
+        let mut linear = true;
+        for j in 0..k {
+            if (0..m).all(|i| x0[(i, j)] == x1[(i, j)] && x0[(i, j)] == xa[(i, j)]) {
+                continue;
+            }
+            let slope: Vec<f64> = (0..m).map(|i| x1[(i, j)] - x0[(i, j)]).collect();
+            for i in 0..m {
+                let d = dsi[rows[i]].unwrap_or(f64::NAN);
+                let predicted = x0[(i, j)] + d * slope[i];
+                if (predicted - xa[(i, j)]).abs() > 1e-9 * (1.0 + xa[(i, j)].abs()) {
+                    linear = false;
+                }
+            }
+            dependent.push((j, slope));
+        }
+        if dependent.is_empty() {
+            return Err(TwoStepError::NoDsiTerm {
+                formula: data.formula.into(),
+                dsi: DSI.into(),
+            });
+        }
+        let mut x = vec![0.0; m * k];
+        for i in 0..m {
+            for j in 0..k {
+                x[i * k + j] = x0[(i, j)];
+            }
+        }
+        let dsi_columns = if linear {
+            DsiColumns::Linear { columns: dependent }
+        } else {
+            DsiColumns::Rebuild
+        };
+        Ok(Prepared {
+            data,
+            patterns,
+            person_pattern,
+            base_weights,
+            fit,
+            quad,
+            dsi,
+            frame,
+            naive,
+            rows,
+            x,
+            k,
+            y,
+            terms,
+            dsi_columns,
+        })
+    }
+
+    /// Whether the DSI columns are updated in place (true) or rebuilt from the formula.
+    #[cfg(test)]
+    pub(crate) fn linear_in_dsi(&self) -> bool {
+        matches!(self.dsi_columns, DsiColumns::Linear { .. })
+    }
+
+    /// Starting values for a replicate fit: the full-sample estimates.
+    pub(crate) fn warm_start(&self, irt: &FitOptions) -> FitOptions {
+        FitOptions {
+            start: Some(self.fit.items.iter().map(|i| (i.a, i.d)).collect()),
+            standard_errors: false,
+            ..irt.clone()
+        }
+    }
+
+    /// Refit the item model and rescore under person weights `w` (zero = not drawn); returns the
+    /// standardised DSI per pattern.
+    pub(crate) fn rescore(
+        &self,
+        w: &[f64],
+        irt: &FitOptions,
+        refit: bool,
+    ) -> Result<Vec<f64>, String> {
+        let pattern_weights = self.patterns.pattern_weights(&self.person_pattern, Some(w));
+        let items: std::borrow::Cow<[ItemEstimate]> = if refit {
+            let fit = fit_patterns(&self.patterns, &pattern_weights, self.data.item_names, irt)
+                .map_err(|e| e.to_string())?;
+            if !fit.converged {
+                return Err("item model did not converge".into());
+            }
+            std::borrow::Cow::Owned(fit.items)
+        } else {
+            std::borrow::Cow::Borrowed(&self.fit.items)
+        };
+        let theta: Vec<f64> = eap_patterns(&items, &self.patterns, &self.quad)
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|s| s.theta)
+            .collect();
+        let (mean, sd) = pattern_moments(&theta, &pattern_weights)
+            .ok_or_else(|| "the skill index has no variation in the replicate".to_string())?;
+        Ok(theta.iter().map(|t| (t - mean) / sd).collect())
+    }
+
+    /// Person-level DSI from per-pattern values.
+    pub(crate) fn person_dsi(&self, per_pattern: &[f64]) -> Vec<Option<f64>> {
+        self.person_pattern
+            .iter()
+            .map(|p| p.map(|p| per_pattern[p as usize]))
+            .collect()
+    }
+
+    /// LPM coefficients (in `terms` order) for a DSI per person and person weights `w`.
+    pub(crate) fn coefficients(
+        &self,
+        dsi: &[Option<f64>],
+        w: &[f64],
+        scratch: &mut Scratch,
+    ) -> Result<Vec<f64>, String> {
+        match &self.dsi_columns {
+            DsiColumns::Linear { columns } => {
+                scratch.reset(self.k);
+                let k = self.k;
+                for (i, &row) in self.rows.iter().enumerate() {
+                    let wi = w[row];
+                    if wi == 0.0 {
+                        continue;
+                    }
+                    let r = &mut scratch.row;
+                    r.copy_from_slice(&self.x[i * k..(i + 1) * k]);
+                    let d = dsi[row].ok_or("a regression row has no skill score")?;
+                    for (j, slope) in columns {
+                        r[*j] += d * slope[i];
+                    }
+                    let yi = wi * self.y[i];
+                    for a in 0..k {
+                        let wa = wi * r[a];
+                        scratch.xty[a] += yi * r[a];
+                        let g = &mut scratch.gram[a * k..(a + 1) * k];
+                        for b in a..k {
+                            g[b] += wa * r[b];
+                        }
+                    }
+                }
+                solve_normal_equations(&scratch.gram, &scratch.xty, k)
+            }
+            DsiColumns::Rebuild => {
+                let mut f = with_column(&self.frame, DSI, dsi_column(dsi));
+                f.set(WEIGHT_COLUMN, Column::Numeric(w.to_vec()))
+                    .map_err(|e| e.to_string())?;
+                // Zero-weight rows are dropped by the model matrix, so rebuild on the positive
+                // replicate weights and map back onto the fixed term order.
+                let mm = model_matrix(self.data.formula, &f, Some(WEIGHT_COLUMN))
+                    .map_err(|e| e.to_string())?;
+                let keep: Vec<usize> = self
+                    .terms
+                    .iter()
+                    .map(|t| mm.terms.iter().position(|m| m == t))
+                    .collect::<Option<_>>()
+                    .ok_or("a term of the full-sample model is missing in the replicate")?;
+                let x = mm.x.select_columns(keep.iter());
+                ols_coefficients(&x, &mm.y, mm.weights.as_deref()).map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// Reusable buffers of the replicate least-squares solve.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    row: Vec<f64>,
+    gram: Vec<f64>,
+    xty: Vec<f64>,
+}
+
+impl Scratch {
+    fn reset(&mut self, k: usize) {
+        self.row.resize(k, 0.0);
+        self.gram.clear();
+        self.gram.resize(k * k, 0.0);
+        self.xty.clear();
+        self.xty.resize(k, 0.0);
+    }
+}
+
+/// Solve (X'WX) b = X'Wy from the upper triangle, scaled to unit diagonal for stability.
+fn solve_normal_equations(upper: &[f64], xty: &[f64], k: usize) -> Result<Vec<f64>, String> {
+    let scale: Vec<f64> = (0..k).map(|j| upper[j * k + j].sqrt()).collect();
+    if scale.iter().any(|s| s.is_nan() || *s <= 0.0) {
+        return Err("a regressor is zero in every resampled row".into());
+    }
+    let g = DMatrix::from_fn(k, k, |a, b| {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        upper[lo * k + hi] / (scale[a] * scale[b])
+    });
+    let chol = Cholesky::new(g).ok_or("the resampled design matrix is singular")?;
+    let l = chol.l_dirty();
+    if (0..k).any(|j| l[(j, j)] * l[(j, j)] < PIVOT_TOL) {
+        return Err("the resampled design matrix is (nearly) collinear".into());
+    }
+    let rhs = DVector::from_iterator(k, (0..k).map(|j| xty[j] / scale[j]));
+    let b = chol.solve(&rhs);
+    Ok((0..k).map(|j| b[j] / scale[j]).collect())
+}
+
+/// Rows `rows` (frame indices) and columns `terms` of a model matrix.
+fn select(
+    mm: &egov_econ::ModelMatrix,
+    rows: &[usize],
+    terms: &[String],
+) -> Result<(DMatrix<f64>, Vec<f64>), TwoStepError> {
+    let cols: Vec<usize> = terms
+        .iter()
+        .map(|t| {
+            mm.terms.iter().position(|m| m == t).ok_or_else(|| {
+                TwoStepError::Design(format!("term `{t}` is not in the model matrix"))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut position = std::collections::HashMap::with_capacity(mm.rows.len());
+    for (i, &r) in mm.rows.iter().enumerate() {
+        position.insert(r, i);
+    }
+    let idx: Vec<usize> = rows
+        .iter()
+        .map(|r| {
+            position.get(r).copied().ok_or_else(|| {
+                TwoStepError::Design(format!(
+                    "estimation row {r} of the regression is not in the model matrix"
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let x = DMatrix::from_fn(idx.len(), cols.len(), |i, j| mm.x[(idx[i], cols[j])]);
+    let y = idx.iter().map(|&i| mm.y[i]).collect();
+    Ok((x, y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::{FULL_FORMULA, SimulationSpec, simulate};
+
+    fn assert_close(a: &[f64], b: &[f64], tol: f64) {
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() <= tol * (1.0 + y.abs()), "{x} vs {y}");
+        }
+    }
+
+    #[test]
+    fn fast_path_reproduces_the_full_sample_regression() {
+        let sim = simulate(&SimulationSpec {
+            persons: 1500,
+            ..SimulationSpec::default()
+        });
+        let formula = format!("{FULL_FORMULA} + dsi:female");
+        let data = sim.data(&formula);
+        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        assert!(p.linear_in_dsi());
+        let mut scratch = Scratch::default();
+        let beta = p
+            .coefficients(&p.dsi, &p.base_weights, &mut scratch)
+            .unwrap();
+        let naive: Vec<f64> = p.naive.coefficients.iter().map(|c| c.estimate).collect();
+        assert_close(&beta, &naive, 1e-9);
+    }
+
+    #[test]
+    fn fast_path_matches_econ_under_replicate_weights() {
+        let sim = simulate(&SimulationSpec {
+            persons: 1500,
+            ..SimulationSpec::default()
+        });
+        let data = sim.data(FULL_FORMULA);
+        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        // Household multipliers 0..=3, as a bootstrap draw would give.
+        let w: Vec<f64> = sim
+            .households
+            .iter()
+            .zip(&p.base_weights)
+            .map(|(h, b)| b * f64::from((h * 7 + 3) % 4))
+            .collect();
+        let per_pattern = p
+            .rescore(&w, &p.warm_start(&FitOptions::default()), true)
+            .unwrap();
+        let dsi = p.person_dsi(&per_pattern);
+        let mut scratch = Scratch::default();
+        let fast = p.coefficients(&dsi, &w, &mut scratch).unwrap();
+        let mut f = with_column(&p.frame, DSI, dsi_column(&dsi));
+        f.set(WEIGHT_COLUMN, Column::Numeric(w)).unwrap();
+        let reference =
+            egov_econ::regress(FULL_FORMULA, &f, &naive_options(&Vcov::Iid, 0.95)).unwrap();
+        let slow: Vec<f64> = reference.coefficients.iter().map(|c| c.estimate).collect();
+        assert_close(&fast, &slow, 1e-9);
+    }
+
+    #[test]
+    fn non_linear_dsi_terms_are_rebuilt_from_the_formula() {
+        let sim = simulate(&SimulationSpec {
+            persons: 800,
+            ..SimulationSpec::default()
+        });
+        let data = sim.data("y ~ dsi + I(dsi^2) + urban");
+        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        assert!(!p.linear_in_dsi());
+        let mut scratch = Scratch::default();
+        let beta = p
+            .coefficients(&p.dsi, &p.base_weights, &mut scratch)
+            .unwrap();
+        let naive: Vec<f64> = p.naive.coefficients.iter().map(|c| c.estimate).collect();
+        assert_close(&beta, &naive, 1e-9);
+    }
+
+    #[test]
+    fn standardised_dsi_has_weighted_mean_zero_and_sd_one() {
+        let sim = simulate(&SimulationSpec {
+            persons: 800,
+            ..SimulationSpec::default()
+        });
+        let data = sim.data("y ~ dsi");
+        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        let (mut sw, mut s1, mut s2) = (0.0, 0.0, 0.0);
+        for (d, w) in p.dsi.iter().zip(&sim.weights) {
+            if let Some(d) = d {
+                sw += w;
+                s1 += w * d;
+                s2 += w * d * d;
+            }
+        }
+        assert!((s1 / sw).abs() < 1e-12);
+        assert!((s2 / sw - 1.0).abs() < 1e-12);
+        // Persons who answered no item have no DSI and are counted as dropped rows.
+        let silent = p.dsi.iter().filter(|d| d.is_none()).count();
+        assert!(silent > 0);
+        assert_eq!(p.naive.dropped_rows, silent);
+    }
+}

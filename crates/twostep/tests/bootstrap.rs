@@ -1,0 +1,268 @@
+//! The two-step bootstrap on simulated data: reproducibility, thread independence, and the
+//! known answer that a cluster bootstrap of least squares with a fixed regressor converges to the
+//! cluster-robust (CR1) standard error.
+
+use egov_twostep::simulate::{SimulationSpec, simulate};
+use egov_twostep::{
+    BootstrapOptions, Centre, ReplicateVariance, ReplicateWeights, TwoStepError, bootstrap, naive,
+    replicate_variance, replicate_weights,
+};
+
+fn small() -> egov_twostep::simulate::Simulated {
+    simulate(&SimulationSpec {
+        persons: 1200,
+        seed: 7,
+        ..SimulationSpec::default()
+    })
+}
+
+#[test]
+fn same_seed_same_result_and_thread_count_does_not_matter() {
+    let sim = small();
+    let data = sim.data("y ~ dsi + female + urban + age");
+    let opts = BootstrapOptions {
+        replicates: 40,
+        seed: 99,
+        ..BootstrapOptions::default()
+    };
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| bootstrap(&data, &opts, None).unwrap())
+    };
+    let one = run(1);
+    let two = run(2);
+    assert_eq!(one.lpm_replicates, two.lpm_replicates);
+    assert_eq!(one.lpm, two.lpm);
+    let again = run(2);
+    assert_eq!(two.lpm_replicates, again.lpm_replicates);
+    let other_seed = bootstrap(
+        &data,
+        &BootstrapOptions {
+            seed: 100,
+            ..opts.clone()
+        },
+        None,
+    )
+    .unwrap();
+    assert_ne!(other_seed.lpm_replicates, one.lpm_replicates);
+}
+
+#[test]
+fn progress_is_reported_for_every_replicate() {
+    let sim = small();
+    let data = sim.data("y ~ dsi");
+    let seen = std::sync::Mutex::new(Vec::new());
+    let cb = |done: usize| seen.lock().unwrap().push(done);
+    let opts = BootstrapOptions {
+        replicates: 12,
+        ..BootstrapOptions::default()
+    };
+    bootstrap(&data, &opts, Some(&cb)).unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=12).collect::<Vec<_>>());
+}
+
+/// With the item model held fixed the DSI is a fixed regressor, and the household bootstrap SE of
+/// least squares estimates the same thing as the CR1 cluster-robust SE. With R = 1500 replicates
+/// the Monte Carlo relative SD of a bootstrap SE is about 1/√(2R) ≈ 1.8%, and CR1 itself differs
+/// from the ideal bootstrap by O(1/G); 8% is four Monte Carlo SDs.
+#[test]
+fn fixed_regressor_bootstrap_converges_to_cluster_robust_se() {
+    let sim = simulate(&SimulationSpec {
+        persons: 3000,
+        seed: 11,
+        ..SimulationSpec::default()
+    });
+    let data = sim.data("y ~ dsi + female + urban + age");
+    let fit = naive(&data, 0.95, &Default::default()).unwrap();
+    let opts = BootstrapOptions {
+        replicates: 1500,
+        refit_irt: false,
+        ..BootstrapOptions::default()
+    };
+    let boot = bootstrap(&data, &opts, None).unwrap();
+    assert!(boot.failures.is_empty());
+    for c in &fit.regression.coefficients {
+        let b = boot.term(&c.term).unwrap();
+        let ratio = b.std_error / c.std_error;
+        assert!(
+            (ratio - 1.0).abs() < 0.08,
+            "{}: bootstrap SE {} vs CR1 {} (ratio {ratio})",
+            c.term,
+            b.std_error,
+            c.std_error
+        );
+        // Full-sample estimates are the naive ones.
+        assert_eq!(b.estimate, c.estimate);
+    }
+}
+
+/// Refitting the item model can only add variance (up to Monte Carlo noise) for the DSI
+/// coefficient, and the two-step bootstrap reports that the scale was re-estimated.
+#[test]
+fn two_step_bootstrap_is_not_smaller_than_one_step() {
+    let sim = small();
+    let data = sim.data("y ~ dsi + urban");
+    let two = bootstrap(
+        &data,
+        &BootstrapOptions {
+            replicates: 300,
+            ..BootstrapOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    let one = bootstrap(
+        &data,
+        &BootstrapOptions {
+            replicates: 300,
+            refit_irt: false,
+            ..BootstrapOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    assert!(two.refit_irt && !one.refit_irt);
+    let (s2, s1) = (
+        two.term("dsi").unwrap().std_error,
+        one.term("dsi").unwrap().std_error,
+    );
+    // Same seed, same draws: the only difference is the first step.
+    assert!(s2 > 0.9 * s1, "two-step {s2} vs one-step {s1}");
+    for e in &two.lpm {
+        let (lo, hi) = e.percentile_interval.unwrap();
+        assert!(lo < hi);
+        let (blo, bhi) = e.bc_interval.unwrap();
+        assert!(blo < bhi);
+    }
+}
+
+#[test]
+fn stratified_design_uses_rao_wu_yue_and_rejects_lonely_psus() {
+    let sim = small();
+    // PSU = household, strata = 6 groups of households.
+    let strata: Vec<u32> = sim.households.iter().map(|h| h % 6).collect();
+    let mut data = sim.data("y ~ dsi + female");
+    data.strata = Some(&strata);
+    let boot = bootstrap(
+        &data,
+        &BootstrapOptions {
+            replicates: 30,
+            ..BootstrapOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    assert!(boot.method.contains("Rao-Wu-Yue"));
+    assert_eq!(boot.n_strata, 6);
+    // A stratum with one PSU cannot be resampled.
+    let mut lonely = strata.clone();
+    let first = sim.households[0];
+    for (s, h) in lonely.iter_mut().zip(&sim.households) {
+        if *h == first {
+            *s = 99;
+        }
+    }
+    data.strata = Some(&lonely);
+    let err = bootstrap(&data, &BootstrapOptions::default(), None).unwrap_err();
+    assert_eq!(err, TwoStepError::SingleClusterStratum { stratum: 99 });
+}
+
+#[test]
+fn jackknife_replicate_weights_follow_the_jk1_formula() {
+    let sim = small();
+    let data = sim.data("y ~ dsi + urban");
+    let groups = 20u32;
+    let columns: Vec<Vec<f64>> = (0..groups)
+        .map(|g| {
+            sim.households
+                .iter()
+                .zip(&sim.weights)
+                .map(|(h, w)| {
+                    if h % groups == g {
+                        0.0
+                    } else {
+                        w * f64::from(groups) / f64::from(groups - 1)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let spec = ReplicateWeights {
+        columns: &columns,
+        variance: ReplicateVariance::Jk1,
+        centre: Centre::FullSample,
+        conf_level: 0.95,
+        refit_irt: true,
+        irt: Default::default(),
+    };
+    let res = replicate_weights(&data, &spec, None).unwrap();
+    assert_eq!(res.successful, 20);
+    for (j, e) in res.lpm.iter().enumerate() {
+        let draws: Vec<f64> = res.lpm_replicates.iter().map(|r| r[j]).collect();
+        let v = replicate_variance(
+            e.estimate,
+            &draws,
+            &ReplicateVariance::Jk1,
+            Centre::FullSample,
+        );
+        assert_eq!(e.std_error, v.sqrt());
+        let manual: f64 = 19.0 / 20.0 * draws.iter().map(|d| (d - e.estimate).powi(2)).sum::<f64>();
+        assert!((v - manual).abs() <= 1e-15 * manual.max(1e-300));
+        assert!(e.percentile_interval.is_none());
+    }
+    // Wrong number of rscales is refused with a message.
+    let bad = ReplicateWeights {
+        variance: ReplicateVariance::Jkn {
+            rscales: vec![0.95; 3],
+        },
+        ..spec.clone()
+    };
+    let err = replicate_weights(&data, &bad, None).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("3 rscales for 20 replicate columns")
+    );
+}
+
+#[test]
+fn bad_input_gives_clear_errors() {
+    let sim = small();
+    let mut data = sim.data("y ~ female");
+    let err = bootstrap(&data, &BootstrapOptions::default(), None).unwrap_err();
+    assert!(matches!(err, TwoStepError::NoDsiTerm { .. }), "{err}");
+    data.formula = "y ~ dsi";
+    let short = &sim.households[..10];
+    data.clusters = short;
+    let err = bootstrap(&data, &BootstrapOptions::default(), None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "clusters has 10 entries but the frame has 1200 rows; pass one value per row"
+    );
+    data.clusters = &sim.households;
+    let mut w = sim.weights.clone();
+    w[5] = f64::NAN;
+    data.weights = Some(&w);
+    let err = bootstrap(&data, &BootstrapOptions::default(), None).unwrap_err();
+    assert!(matches!(err, TwoStepError::BadWeight { row: 5, .. }));
+    data.weights = Some(&sim.weights);
+    let err = bootstrap(
+        &data,
+        &BootstrapOptions {
+            replicates: 1,
+            ..BootstrapOptions::default()
+        },
+        None,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("replicates"));
+    let mut responses = sim.responses.clone();
+    responses[3] = 7;
+    data.responses = &responses;
+    let err = bootstrap(&data, &BootstrapOptions::default(), None).unwrap_err();
+    assert!(err.to_string().contains("value 7 is not binary"), "{err}");
+}
