@@ -779,9 +779,16 @@ pub fn fit_patterns(
     let mut loglik: f64;
     // EM runs until its parameter change drops below `em_target`; then the scoring phase takes over.
     let mut em_target = 2e-1f64.max(opts.tolerance);
+    // A slope this large means the likelihood keeps rising towards a step function: no finite maximum.
+    const DIVERGED_SLOPE: f64 = 50.0;
+    let mut diverged = false;
     'outer: while em_iterations + newton_iterations < opts.max_iterations {
         loop {
             if em_iterations + newton_iterations >= opts.max_iterations {
+                break 'outer;
+            }
+            if a.iter().any(|v| v.abs() > DIVERGED_SLOPE) {
+                diverged = true;
                 break 'outer;
             }
             let before = to_free(opts.model, &a, &d);
@@ -805,6 +812,10 @@ pub fn fit_patterns(
         let mut previous_size = f64::INFINITY;
         loop {
             if em_iterations + newton_iterations >= opts.max_iterations {
+                break 'outer;
+            }
+            if a.iter().any(|v| v.abs() > DIVERGED_SLOPE) {
+                diverged = true;
                 break 'outer;
             }
             let (g, _) = reduce(opts.model, j, &ws.gradient(&quad), None);
@@ -870,7 +881,14 @@ pub fn fit_patterns(
             previous_size = size;
         }
     }
-    if !converged {
+    if diverged {
+        warnings.push(format!(
+            "a slope exceeded {DIVERGED_SLOPE} in absolute value: the marginal likelihood has no finite maximum \
+             (an item separates respondents almost perfectly, common in small samples); estimation stopped \
+             after {} iterations. Use the 1PL, drop or merge the item, or add data",
+            em_iterations + newton_iterations
+        ));
+    } else if !converged {
         warnings.push(format!(
             "estimation did not converge within {} iterations (tolerance {}); estimates are the last iterate",
             opts.max_iterations, opts.tolerance

@@ -257,3 +257,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn diverging_slopes_stop_early_with_a_warning() {
+    // Items 1–3 are identical copies: they separate respondents perfectly, so their slopes run off to infinity.
+    let base = simulate(300, &A11[..3], &B11[..3], 0.0, 17);
+    let mut responses = Vec::new();
+    for row in base.chunks(3) {
+        responses.extend_from_slice(&[row[0], row[0], row[0], row[1], row[2]]);
+    }
+    let fitted = fit(&responses, 5, &names(5), None, &opts()).unwrap();
+    assert!(!fitted.converged);
+    assert!(fitted.iterations < 5000);
+    assert!(
+        fitted
+            .warnings
+            .iter()
+            .any(|w| w.contains("no finite maximum")),
+        "{:?}",
+        fitted.warnings
+    );
+    assert!(finite_fit(&fitted));
+}
