@@ -94,6 +94,23 @@ pub enum Lang {
     Kk,
 }
 
+impl std::str::FromStr for Lang {
+    type Err = String;
+    /// Parses `en`, `ru` or `kk` (also `kz`).
+    ///
+    /// ```
+    /// assert_eq!("ru".parse::<egov_survey::Lang>(), Ok(egov_survey::Lang::Ru));
+    /// ```
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" => Ok(Lang::En),
+            "ru" => Ok(Lang::Ru),
+            "kk" | "kz" => Ok(Lang::Kk),
+            other => Err(format!("unknown language `{other}`; use en, ru or kk")),
+        }
+    }
+}
+
 /// Where the data came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceInfo {
