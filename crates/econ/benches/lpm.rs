@@ -3,6 +3,7 @@
 //! (path from EGOV_ECON_BENCH_CSV, default /tmp/egov-econ-bench-56649.csv).
 //!
 //!     cargo bench -p egov-econ --bench lpm
+//!     EGOV_ECON_BENCH_LARGE=1 cargo bench -p egov-econ --bench lpm -- 5664900   # 5.66 million rows
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egov_econ::{Categorical, EstimateOptions, Frame, Vcov, lpm, model_matrix, ols_coefficients};
@@ -16,7 +17,7 @@ pub const FORMULA: &str =
     "used_egov ~ dsi + sex + urban + age + I(age^2) + education + labour + region";
 
 /// Simulated replica of the model variables, with households of 1–4 adults.
-fn simulate(n: usize, seed: u64) -> (Frame, String) {
+fn simulate(n: usize, seed: u64, with_csv: bool) -> (Frame, String) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut hh = Vec::with_capacity(n);
     let mut id = 0.0;
@@ -52,7 +53,7 @@ fn simulate(n: usize, seed: u64) -> (Frame, String) {
         reference: 0,
     };
     let mut csv = String::from("used_egov,dsi,sex,urban,age,education,labour,region,hh\n");
-    for i in 0..n {
+    for i in (0..n).filter(|_| with_csv) {
         csv.push_str(&format!(
             "{},{},{},{},{},edu{:02},lab{:02},reg{:02},{}\n",
             y[i], dsi[i], sex[i], urban[i], age[i], education[i], labour[i], region[i], hh[i]
@@ -75,7 +76,7 @@ fn simulate(n: usize, seed: u64) -> (Frame, String) {
 }
 
 fn bench(c: &mut Criterion) {
-    let (frame, csv) = simulate(N, 2021);
+    let (frame, csv) = simulate(N, 2021, true);
     let path = std::env::var("EGOV_ECON_BENCH_CSV")
         .unwrap_or_else(|_| "/tmp/egov-econ-bench-56649.csv".into());
     std::fs::File::create(&path)
@@ -89,7 +90,11 @@ fn bench(c: &mut Criterion) {
         vcov: Vcov::Cluster(vec!["hh".into()]),
         ..Default::default()
     };
-    let k = lpm(FORMULA, &frame, &hc1).unwrap().k;
+    let fit = lpm(FORMULA, &frame, &hc1).unwrap();
+    let k = fit.k;
+    // Printed so that a run shows the same numbers as the peers (bench/econ/peers.py, peers.R).
+    let dsi = fit.coefficient("dsi").unwrap();
+    println!("rows={} k={k} dsi={:.10} se_hc1={:.10}", fit.n, dsi.estimate, dsi.std_error);
     assert_eq!(k, 1 + 5 + 4 + 5 + 16, "regressor count");
     let mut g = c.benchmark_group("lpm_56649_rows_35_regressors");
     g.sample_size(30);
@@ -107,6 +112,16 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(ols_coefficients(&mm.x, &mm.y, None).unwrap()))
     });
     g.finish();
+
+    // 100 × the survey (5.66 million rows), only when asked: it needs about 3 GB of memory.
+    if std::env::var("EGOV_ECON_BENCH_LARGE").is_ok() {
+        let (large, _) = simulate(N * 100, 2022, false);
+        let mut g = c.benchmark_group("lpm_5664900_rows_35_regressors");
+        g.sample_size(10);
+        g.bench_function("hc1", |b| b.iter(|| black_box(lpm(FORMULA, &large, &hc1).unwrap())));
+        g.bench_function("cluster_household", |b| b.iter(|| black_box(lpm(FORMULA, &large, &clustered).unwrap())));
+        g.finish();
+    }
 }
 
 criterion_group!(benches, bench);
