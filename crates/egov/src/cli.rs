@@ -24,6 +24,12 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// Generate a synthetic replica of the 2021 survey.
     Simulate(cmd::simulate::SimulateArgs),
+    /// Digital Skills Index: fit the item response model or score respondents.
+    Dsi(cmd::dsi::DsiArgs),
+    /// Least squares with robust, clustered or survey-design standard errors.
+    Regress(cmd::regress::RegressArgs),
+    /// Linear probability model of a 0/1 outcome (default: the brief's e-government model).
+    Lpm(cmd::regress::LpmArgs),
 }
 
 /// Dispatches a parsed command line.
@@ -31,5 +37,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Dsi(args) => cmd::dsi::run(&args),
+        Command::Regress(args) => cmd::regress::run_regress(&args),
+        Command::Lpm(args) => cmd::regress::run_lpm(&args),
     }
 }

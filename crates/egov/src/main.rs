@@ -5,6 +5,7 @@
 mod cli;
 mod cmd;
 mod common;
+mod frame;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod dsi;
+pub mod regress;
 pub mod simulate;
