@@ -94,7 +94,10 @@ fn bench(c: &mut Criterion) {
     let k = fit.k;
     // Printed so that a run shows the same numbers as the peers (bench/econ/peers.py, peers.R).
     let dsi = fit.coefficient("dsi").unwrap();
-    println!("rows={} k={k} dsi={:.10} se_hc1={:.10}", fit.n, dsi.estimate, dsi.std_error);
+    println!(
+        "rows={} k={k} dsi={:.10} se_hc1={:.10}",
+        fit.n, dsi.estimate, dsi.std_error
+    );
     assert_eq!(k, 1 + 5 + 4 + 5 + 16, "regressor count");
     let mut g = c.benchmark_group("lpm_56649_rows_35_regressors");
     g.sample_size(30);
@@ -118,8 +121,12 @@ fn bench(c: &mut Criterion) {
         let (large, _) = simulate(N * 100, 2022, false);
         let mut g = c.benchmark_group("lpm_5664900_rows_35_regressors");
         g.sample_size(10);
-        g.bench_function("hc1", |b| b.iter(|| black_box(lpm(FORMULA, &large, &hc1).unwrap())));
-        g.bench_function("cluster_household", |b| b.iter(|| black_box(lpm(FORMULA, &large, &clustered).unwrap())));
+        g.bench_function("hc1", |b| {
+            b.iter(|| black_box(lpm(FORMULA, &large, &hc1).unwrap()))
+        });
+        g.bench_function("cluster_household", |b| {
+            b.iter(|| black_box(lpm(FORMULA, &large, &clustered).unwrap()))
+        });
         g.finish();
     }
 }
