@@ -154,6 +154,38 @@ mod formats {
     }
 
     #[test]
+    fn stata_releases_117_and_119() {
+        // Without the free-text extra: numeric codes are the survey's substance.
+        let text = std::fs::read_to_string(fixtures().join("formats/codebook.toml")).unwrap();
+        let cb = Codebook::from_toml_str(&text[..text.find("[[extras]]").unwrap()]).unwrap();
+        let exp = expected();
+        for name in ["survey_v117.dta", "survey_v119.dta"] {
+            let (frame, report) = load(
+                &fixtures().join("formats").join(name),
+                &cb,
+                &ReadOptions::default(),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(report.rows, 12);
+            let w: Vec<f64> = serde_json::from_value(exp["weight"].clone()).unwrap();
+            assert_eq!(frame.weight, w, "{name}");
+            let row1: Vec<u8> = serde_json::from_value(exp["items_row1"].clone()).unwrap();
+            assert_eq!(frame.item_row(0), &row1[..], "{name}");
+            assert_eq!(frame.sex.levels[1].label_en, "Female", "{name}");
+        }
+        // Release 117 strings are 8-bit; UTF-8 bytes written by pyreadstat are recovered.
+        let table = read_table(
+            &fixtures().join("formats/survey_v117.dta"),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        match table.column("note").unwrap() {
+            egov_survey::read::RawColumn::Text(v) => assert_eq!(v[0].as_deref(), Some("Астана")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn excel_from_openpyxl_skips_title_and_footnote() {
         check_file("survey.xlsx", &ReadOptions::default());
     }
@@ -253,7 +285,12 @@ mod validation {
 
     #[test]
     fn empty_header_only_and_truncated_files_are_read_errors() {
-        for name in ["empty.csv", "header_only.csv", "truncated.parquet"] {
+        for name in [
+            "empty.csv",
+            "header_only.csv",
+            "truncated.csv",
+            "truncated.parquet",
+        ] {
             let err = validate(
                 &fixtures().join("bad").join(name),
                 &formats_codebook(),

@@ -43,6 +43,7 @@ pub(super) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<RawTable, Read
             b','
         }
     });
+    check_field_counts(path, &text, delimiter)?;
     let df = catch_reader_panic(path, "CSV", || {
         CsvReadOptions::default()
             .with_has_header(true)
@@ -56,4 +57,59 @@ pub(super) fn read_csv(path: &Path, opts: &ReadOptions) -> Result<RawTable, Read
             .finish()
     })?;
     Ok(RawTable::new(path, Format::Csv, df))
+}
+
+/// Counts fields per line (quote-aware, RFC 4180 quoting) and refuses rows whose count differs
+/// from the header's: polars would pad a short row with nulls, which hides a truncated file.
+fn check_field_counts(path: &Path, text: &str, delimiter: u8) -> Result<(), ReadError> {
+    let delimiter = delimiter as char;
+    let mut counts: Vec<usize> = Vec::new();
+    let (mut fields, mut in_quotes, mut line_has_content) = (1usize, false, false);
+    for c in text.chars() {
+        match c {
+            '"' => {
+                in_quotes = !in_quotes;
+                line_has_content = true;
+            }
+            '\n' if !in_quotes => {
+                if line_has_content {
+                    counts.push(fields);
+                }
+                fields = 1;
+                line_has_content = false;
+            }
+            '\r' if !in_quotes => {}
+            c if c == delimiter && !in_quotes => {
+                fields += 1;
+                line_has_content = true;
+            }
+            _ => line_has_content = true,
+        }
+    }
+    if line_has_content {
+        counts.push(fields);
+    }
+    let Some((&expected, data)) = counts.split_first() else {
+        return Ok(());
+    };
+    let bad: Vec<(usize, usize)> = data
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n != expected)
+        .map(|(i, n)| (i + 1, *n))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(ReadError::RaggedRows {
+        path: path.to_path_buf(),
+        expected,
+        count: bad.len(),
+        rows: bad
+            .iter()
+            .take(5)
+            .map(|(row, n)| format!("{row} ({n} fields)"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }

@@ -38,7 +38,7 @@ impl std::str::FromStr for Encoding {
 pub struct ReadOptions {
     /// CSV field delimiter (default: `,`; `None` guesses `;` when the header line has more `;` than `,`).
     pub delimiter: Option<u8>,
-    /// CSV text encoding.
+    /// Text encoding of CSV files and of strings in legacy (pre-Unicode, release < 118) Stata files.
     pub encoding: Encoding,
     /// Excel sheet name (default: the first sheet).
     pub sheet: Option<String>,
@@ -147,6 +147,20 @@ pub enum ReadError {
         path: PathBuf,
         /// Byte offset of the first invalid sequence.
         offset: usize,
+    },
+    /// Some rows have fewer or more fields than the header (CSV).
+    #[error(
+        "{path}: {count} row(s) do not have the header's {expected} fields (first data rows, 1-based: {rows}); the file looks truncated or a field holds an unquoted delimiter: export it again or quote the fields"
+    )]
+    RaggedRows {
+        /// File path.
+        path: PathBuf,
+        /// Fields in the header.
+        expected: usize,
+        /// Number of bad rows.
+        count: usize,
+        /// Up to five of them, as "row (fields)".
+        rows: String,
     },
     /// Two columns share a name.
     #[error("{path}: column name `{name}` appears more than once; rename one of them")]
@@ -285,7 +299,7 @@ pub fn read_table(path: &Path, opts: &ReadOptions) -> Result<RawTable, ReadError
     let table = match format {
         Format::Csv => csv::read_csv(path, opts)?,
         Format::Parquet => read_parquet(path)?,
-        Format::Stata | Format::Spss => readstat::read_readstat(path, format)?,
+        Format::Stata | Format::Spss => readstat::read_readstat(path, format, opts)?,
         Format::Xlsx => xlsx::read_xlsx(path, opts)?,
     };
     let mut seen = std::collections::HashSet::new();
