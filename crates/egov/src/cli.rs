@@ -24,6 +24,8 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// Generate a synthetic replica of the 2021 survey.
     Simulate(cmd::simulate::SimulateArgs),
+    /// Run the whole analysis of the brief and write a report (tables, charts, JSON, HTML).
+    Reproduce(cmd::reproduce::ReproduceArgs),
     /// Digital Skills Index: fit the item response model or score respondents.
     Dsi(cmd::dsi::DsiArgs),
     /// Least squares with robust, clustered or survey-design standard errors.
@@ -37,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Reproduce(args) => cmd::reproduce::run(&args),
         Command::Dsi(args) => cmd::dsi::run(&args),
         Command::Regress(args) => cmd::regress::run_regress(&args),
         Command::Lpm(args) => cmd::regress::run_lpm(&args),

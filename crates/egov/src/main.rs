@@ -5,7 +5,10 @@
 mod cli;
 mod cmd;
 mod common;
+mod config;
 mod frame;
+mod pipeline;
+mod report;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -3,4 +3,5 @@
 pub mod check;
 pub mod dsi;
 pub mod regress;
+pub mod reproduce;
 pub mod simulate;
