@@ -25,3 +25,9 @@ lint:
 doc:
     cargo test --workspace --doc
     cargo doc --workspace --no-deps
+
+# Rebuild egov, regenerate the notebooks from notebooks/src/ and execute them in place (outputs are never edited by hand).
+notebooks:
+    cargo build -p egov
+    python3 notebooks/build_notebooks.py
+    for notebook in notebooks/*.ipynb; do EGOV_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/egov" python3 -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False "$notebook"; done
