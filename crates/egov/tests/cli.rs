@@ -87,6 +87,7 @@ mod check {
         for (file, needle) in [
             ("bad/truncated.parquet", "truncated or corrupted"),
             ("bad/empty.csv", "no data rows"),
+            ("bad/truncated.csv", "looks truncated"),
             ("formats/survey_cp1251.csv", "--encoding windows-1251"),
         ] {
             let out = egov(&["check", &fixture(file), "--codebook", &cb]);
