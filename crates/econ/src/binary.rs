@@ -190,6 +190,7 @@ fn fit_binary(
     let mm = build(
         formula,
         data,
+        true,
         opts.weights.as_deref(),
         &vcov_columns(&opts.vcov),
     )?;

@@ -2,6 +2,7 @@
 
 use crate::EconError;
 use crate::frame::{Column, Frame};
+use crate::linalg::SparseRows;
 use nalgebra::DMatrix;
 use serde::Serialize;
 
@@ -339,6 +340,8 @@ pub struct ModelMatrix {
     /// Categorical variables in the model with their reference level, e.g. `("labour", "employed")`.
     pub reference_levels: Vec<(String, String)>,
     pub(crate) specs: Vec<ColumnSpec>,
+    /// Non-zeros by row, when built for least squares instead of `x`.
+    pub(crate) sparse: Option<SparseRows>,
 }
 
 /// Model-matrix column recipes and the reference level of each categorical variable.
@@ -513,6 +516,7 @@ fn formula_columns(parsed: &ParsedFormula) -> Vec<String> {
 pub(crate) fn build(
     formula: &str,
     data: &Frame,
+    dense: bool,
     weights: Option<&str>,
     extra_columns: &[&str],
 ) -> Result<ModelMatrix, EconError> {
@@ -570,12 +574,22 @@ pub(crate) fn build(
     }
     let n = rows.len();
     let k = specs.len();
-    let mut x = DMatrix::<f64>::zeros(n, k);
-    for (j, spec) in specs.iter().enumerate() {
-        let col = x.column_mut(j);
-        let dst = col.data.into_slice_mut();
-        fill_column(spec, data, &rows, dst);
-    }
+    // Least squares only needs the non-zeros of each row: building them directly avoids the
+    // dense n × k matrix (1.4 GB at 5.66 million rows and 31 columns).
+    let (x, sparse) = if dense {
+        let mut x = DMatrix::<f64>::zeros(n, k);
+        for (j, spec) in specs.iter().enumerate() {
+            let col = x.column_mut(j);
+            let dst = col.data.into_slice_mut();
+            fill_column(spec, data, &rows, dst);
+        }
+        (x, None)
+    } else {
+        (
+            DMatrix::<f64>::zeros(n, 0),
+            Some(sparse_rows(&specs, data, &rows)),
+        )
+    };
     let y = rows.iter().map(|&i| y_all[i]).collect();
     let weights = w_all.map(|w| rows.iter().map(|&i| w[i]).collect());
     let missing_by_column: Vec<(String, usize)> = check_cols
@@ -600,7 +614,61 @@ pub(crate) fn build(
         intercept: parsed.intercept,
         reference_levels,
         specs,
+        sparse,
     })
+}
+
+/// One model-matrix column with its data resolved once.
+enum Resolved<'a> {
+    Intercept,
+    Numeric(&'a [f64]),
+    Level(&'a [Option<u32>], u32),
+    General(&'a ColumnSpec),
+}
+
+/// The non-zeros of each model-matrix row, straight from the frame.
+fn sparse_rows(specs: &[ColumnSpec], data: &Frame, rows: &[usize]) -> SparseRows {
+    let resolved: Vec<Resolved> = specs
+        .iter()
+        .map(|spec| match spec.factors.as_slice() {
+            [] => Resolved::Intercept,
+            [Factor::Num { col, power: 1 }] => match data.column(col) {
+                Ok(Column::Numeric(v)) => Resolved::Numeric(v),
+                _ => Resolved::General(spec),
+            },
+            [Factor::Level { col, level }] => match data.column(col) {
+                Ok(Column::Categorical(c)) => Resolved::Level(&c.codes, *level),
+                _ => Resolved::General(spec),
+            },
+            _ => Resolved::General(spec),
+        })
+        .collect();
+    let mut ptr = Vec::with_capacity(rows.len() + 1);
+    let mut col = Vec::new();
+    let mut val = Vec::new();
+    ptr.push(0);
+    for &i in rows {
+        for (j, r) in resolved.iter().enumerate() {
+            let v = match r {
+                Resolved::Intercept => 1.0,
+                Resolved::Numeric(x) => x[i],
+                Resolved::Level(codes, level) => {
+                    if codes[i] == Some(*level) {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }
+                Resolved::General(spec) => spec_value(spec, data, i, None),
+            };
+            if v != 0.0 {
+                col.push(j as u32);
+                val.push(v);
+            }
+        }
+        ptr.push(col.len());
+    }
+    SparseRows::from_parts(ptr, col, val, specs.len())
 }
 
 /// Fills one model-matrix column for the given rows (fast paths for the common factor shapes).
@@ -650,7 +718,7 @@ pub fn model_matrix(
     data: &Frame,
     weights: Option<&str>,
 ) -> Result<ModelMatrix, EconError> {
-    build(formula, data, weights, &[])
+    build(formula, data, true, weights, &[])
 }
 
 #[cfg(test)]

@@ -135,6 +135,7 @@ pub(crate) fn group_ids(values: impl Iterator<Item = u64>) -> (Vec<u32>, usize) 
 /// Survey models are mostly dummies: with 31 columns a row has about 9 non-zeros, so
 /// accumulating Σ w_i x_i x_i' over non-zeros is several times cheaper than a dense product,
 /// and one structure serves the cross products, the score sums and the leverages.
+#[derive(Debug, Clone)]
 pub(crate) struct SparseRows {
     ptr: Vec<usize>,
     col: Vec<u32>,
@@ -143,6 +144,38 @@ pub(crate) struct SparseRows {
 }
 
 impl SparseRows {
+    pub(crate) fn from_parts(ptr: Vec<usize>, col: Vec<u32>, val: Vec<f64>, k: usize) -> Self {
+        SparseRows { ptr, col, val, k }
+    }
+
+    /// The same rows restricted to the columns `keep` (ascending), renumbered 0..keep.len().
+    pub(crate) fn select_columns(&self, keep: &[usize]) -> Self {
+        let mut map = vec![u32::MAX; self.k];
+        for (new, &old) in keep.iter().enumerate() {
+            map[old] = new as u32;
+        }
+        let mut ptr = Vec::with_capacity(self.ptr.len());
+        let mut col = Vec::with_capacity(self.col.len());
+        let mut val = Vec::with_capacity(self.val.len());
+        ptr.push(0);
+        for i in 0..self.n() {
+            let (cols, vals) = self.row(i);
+            for (&c, &v) in cols.iter().zip(vals) {
+                if map[c as usize] != u32::MAX {
+                    col.push(map[c as usize]);
+                    val.push(v);
+                }
+            }
+            ptr.push(col.len());
+        }
+        SparseRows {
+            ptr,
+            col,
+            val,
+            k: keep.len(),
+        }
+    }
+
     pub(crate) fn from_dense(x: &DMatrix<f64>) -> Self {
         let (n, k) = x.shape();
         let data = x.as_slice();

@@ -4,9 +4,7 @@ use crate::EconError;
 use crate::formula::{DroppedRows, ModelMatrix, build};
 use crate::frame::{Column, Frame};
 use crate::inference::{Coefficient, DfRule, coefficient_table};
-use crate::linalg::{
-    SparseRows, group_ids, independent_columns, select_columns, select_square, solve_sparse,
-};
+use crate::linalg::{SparseRows, group_ids, independent_columns, select_square, solve_sparse};
 use nalgebra::DMatrix;
 use serde::Serialize;
 use std::str::FromStr;
@@ -413,6 +411,7 @@ pub(crate) fn fit(
     let mm = build(
         formula,
         data,
+        false,
         opts.weights.as_deref(),
         &vcov_columns(&opts.vcov),
     )?;
@@ -438,7 +437,7 @@ pub(crate) fn check_binary(mm: &ModelMatrix, _data: &Frame) -> Result<(), EconEr
 }
 
 fn fit_matrix(
-    mm: ModelMatrix,
+    mut mm: ModelMatrix,
     data: &Frame,
     opts: &EstimateOptions,
     formula: &str,
@@ -446,7 +445,10 @@ fn fit_matrix(
 ) -> Result<Regression, EconError> {
     let n = mm.y.len();
     let w = mm.weights.as_deref();
-    let sp_full = SparseRows::from_dense(&mm.x);
+    let sp_full = mm
+        .sparse
+        .take()
+        .unwrap_or_else(|| SparseRows::from_dense(&mm.x));
     let g_full = sp_full.gram(w);
     let kept = independent_columns(&g_full);
     let mut warnings = Vec::new();
@@ -473,10 +475,10 @@ fn fit_matrix(
             dropped: mm.dropped.total,
         });
     }
-    let sp = if k == mm.x.ncols() {
+    let sp = if k == mm.terms.len() {
         sp_full
     } else {
-        SparseRows::from_dense(&select_columns(&mm.x, &kept))
+        sp_full.select_columns(&kept)
     };
     let g = select_square(&g_full, &kept);
     let (beta, chol) = solve_sparse(&sp, &mm.y, w, &g)?;
