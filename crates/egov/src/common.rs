@@ -19,9 +19,12 @@ pub struct DataArgs {
     /// CSV field delimiter (default: guessed from the header line, `,` or `;`).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
-    /// CSV text encoding: utf-8 or windows-1251.
+    /// Text encoding of CSV files (and of strings in pre-Unicode Stata files): utf-8 or windows-1251.
     #[arg(long, default_value = "utf-8", value_name = "ENC")]
     pub encoding: String,
+    /// Excel sheet to read (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// A resolved data source.
@@ -66,7 +69,7 @@ impl DataArgs {
             options: ReadOptions {
                 delimiter,
                 encoding,
-                sheet: None,
+                sheet: self.sheet.clone(),
             },
         })
     }

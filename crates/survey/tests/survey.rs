@@ -154,12 +154,12 @@ mod formats {
     }
 
     #[test]
-    fn stata_releases_117_and_119() {
+    fn stata_releases_115_117_and_119() {
         // Without the free-text extra: numeric codes are the survey's substance.
         let text = std::fs::read_to_string(fixtures().join("formats/codebook.toml")).unwrap();
         let cb = Codebook::from_toml_str(&text[..text.find("[[extras]]").unwrap()]).unwrap();
         let exp = expected();
-        for name in ["survey_v117.dta", "survey_v119.dta"] {
+        for name in ["survey_v115.dta", "survey_v117.dta", "survey_v119.dta"] {
             let (frame, report) = load(
                 &fixtures().join("formats").join(name),
                 &cb,
