@@ -460,6 +460,56 @@ mod replica {
     }
 
     #[test]
+    fn csv_and_parquet_copies_load_to_the_same_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, cb) = bundled_replica_paths();
+        let cb = Codebook::from_path(&cb).unwrap();
+        for seed in [1u64, 99] {
+            let s = generate(&ReplicaConfig {
+                n: 1500,
+                seed,
+                ..Default::default()
+            });
+            let frames: Vec<_> = ["r.csv", "r.parquet"]
+                .iter()
+                .map(|name| {
+                    let p = dir.path().join(name);
+                    s.write(&p).unwrap();
+                    let (mut f, _) = load(&p, &cb, &ReadOptions::default()).unwrap();
+                    f.source.path = PathBuf::new();
+                    f.source.format = String::new();
+                    f.source.sha256 = String::new();
+                    f
+                })
+                .collect();
+            assert_eq!(frames[0], frames[1], "seed {seed}");
+            // And the frame holds what the generator drew.
+            let f = &frames[0];
+            for (i, row) in s.rows.iter().enumerate() {
+                for j in 0..11 {
+                    let want = match row.items[j] {
+                        1 => 1,
+                        2 => 0,
+                        _ => MISSING,
+                    };
+                    assert_eq!(f.items[i * 11 + j], want);
+                }
+                assert_eq!(f.age[i], Some(f64::from(row.age)));
+                assert_eq!(f.weight[i], row.weight);
+                assert_eq!(
+                    f.urban.levels[f.urban.codes[i].unwrap() as usize].name,
+                    if row.urban { "urban" } else { "rural" }
+                );
+                let region = egov_survey::regions::REGIONS_2021[row.region].slug;
+                assert_eq!(
+                    f.region.levels[f.region.codes[i].unwrap() as usize].name,
+                    region
+                );
+            }
+        }
+    }
+
+    #[test]
     fn routing_codes_non_users_no() {
         let cfg = ReplicaConfig {
             n: 3000,
