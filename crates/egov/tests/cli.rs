@@ -34,6 +34,13 @@ mod check {
         assert_eq!(json["rows"], 56_649);
         assert_eq!(json["errors"].as_array().unwrap().len(), 0);
         assert!(json["warnings"].is_array());
+        assert_eq!(json["synthetic"], true);
+        assert!(
+            json["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("kz_ict2021_SYNTHETIC_replica.parquet")
+        );
         let summary = json["summary"].as_array().unwrap();
         assert!(summary.iter().any(|v| v["variable"] == "region"));
     }

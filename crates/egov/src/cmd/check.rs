@@ -24,7 +24,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let source = args.data.resolve()?;
     let (_, report) = load_and_validate(&source.data, &source.codebook, &source.options)?;
     match args.format {
-        OutputFormat::Json => println!("{}", report.to_json()),
+        OutputFormat::Json => {
+            // The report's fields plus where the data came from.
+            let mut json = serde_json::to_value(&report)?;
+            if let Some(map) = json.as_object_mut() {
+                map.insert("file".into(), source.data.display().to_string().into());
+                map.insert(
+                    "codebook".into(),
+                    source
+                        .codebook
+                        .path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .into(),
+                );
+                map.insert("synthetic".into(), source.codebook.dataset.synthetic.into());
+            }
+            println!("{}", serde_json::to_string_pretty(&json)?);
+        }
         OutputFormat::Text => print!(
             "{}",
             render_text(
