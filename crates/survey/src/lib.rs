@@ -19,6 +19,8 @@
 //! assert_eq!(report.rows, frame.n_rows());
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod codebook;
 mod frame;
 mod load;
