@@ -754,3 +754,82 @@ fn dsi_in_a_plain_table_formula_needs_items() {
         .collect();
     assert_eq!(terms, vec!["(Intercept)", "dsi", "g::south"]);
 }
+
+#[test]
+fn lpm_inference_for_the_generated_dsi_uses_the_same_two_step_estimate() {
+    let formula = "egov ~ dsi + labour + urban";
+    let pv = json(&[
+        "lpm",
+        "--formula",
+        formula,
+        "--inference",
+        "pv",
+        "--draws",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let boot = json(&[
+        "lpm",
+        "--formula",
+        formula,
+        "--weight",
+        "weight",
+        "--vcov",
+        "design",
+        "--inference",
+        "bootstrap",
+        "--replicates",
+        "9",
+        "--seed",
+        "5",
+        "--format",
+        "json",
+    ]);
+    for got in [&pv, &boot] {
+        let rows = got["inference"]["table"]["rows"].as_array().unwrap();
+        let coefs = got["coefficients"].as_array().unwrap();
+        assert_eq!(rows.len(), coefs.len());
+        // The two-step crate's naive fit is the regression reported above it: the DSI computed
+        // here on the fly is the same 2PL/EAP/standardised index.
+        for (row, c) in rows.iter().zip(coefs) {
+            assert_eq!(row["term"], c["term"]);
+            close(f(&row["estimate"]), f(&c["estimate"]), 1e-9, "estimate");
+            close(f(&row["naive_se"]), f(&c["std_error"]), 1e-9, "naive se");
+        }
+    }
+    let dsi = |got: &Value| {
+        got["inference"]["table"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["term"] == "dsi")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(pv["inference"]["method"], "pv");
+    assert_eq!(pv["inference"]["plausible_values"]["draws"], 3);
+    assert!(f(&dsi(&pv)["pv_se"]) > 0.0);
+    assert_eq!(boot["inference"]["method"], "bootstrap");
+    assert_eq!(boot["inference"]["resampling_units"], "PSUs `psu`");
+    assert_eq!(boot["inference"]["bootstrap"]["successful"], 9);
+    assert!(
+        boot["inference"]["bootstrap"]
+            .get("lpm_replicates")
+            .is_none()
+    );
+    assert!(f(&dsi(&boot)["bootstrap_se"]) > 0.0);
+
+    let mroz = fixture("econ/mroz.csv");
+    assert_fails(
+        &[
+            "lpm",
+            mroz.to_str().unwrap(),
+            "--formula",
+            "inlf ~ educ",
+            "--inference",
+            "pv",
+        ],
+        &["--inference pv", "does not use `dsi`"],
+    );
+}

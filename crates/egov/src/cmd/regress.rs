@@ -112,6 +112,31 @@ pub struct LpmArgs {
         default_value = "lpm"
     )]
     pub models: Vec<BinaryModelArg>,
+    /// Inference for the generated `dsi` regressor: naive (the DSI treated as data), bootstrap
+    /// (two-step cluster bootstrap: households, or PSUs within strata with a design), or pv
+    /// (plausible values combined by Rubin's rules). Needs `dsi` computed from the items.
+    #[arg(long, value_enum, default_value_t = InferenceArg::Naive)]
+    pub inference: InferenceArg,
+    /// Bootstrap replicates (with --inference bootstrap).
+    #[arg(long, value_name = "R", default_value_t = 999)]
+    pub replicates: usize,
+    /// Plausible values (with --inference pv).
+    #[arg(long, value_name = "M", default_value_t = 10)]
+    pub draws: usize,
+    /// Seed of the bootstrap or the plausible values.
+    #[arg(long, value_name = "S", default_value_t = 20_210_601)]
+    pub seed: u64,
+}
+
+/// `--inference` of `egov lpm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InferenceArg {
+    /// Usual standard errors, the DSI treated as observed.
+    Naive,
+    /// Two-step bootstrap: the item model is refitted in every replicate.
+    Bootstrap,
+    /// Plausible values and Rubin's rules.
+    Pv,
 }
 
 /// `--vcov`.
@@ -159,12 +184,13 @@ pub enum ModelFormat {
 
 /// Runs `egov regress`.
 pub fn run_regress(args: &RegressArgs) -> anyhow::Result<ExitCode> {
-    run(&args.model, false, &[])
+    run(&args.model, false, &[], None)
 }
 
 /// Runs `egov lpm`.
 pub fn run_lpm(args: &LpmArgs) -> anyhow::Result<ExitCode> {
-    run(&args.model, true, &args.models)
+    let inference = (args.inference != InferenceArg::Naive).then_some(args);
+    run(&args.model, true, &args.models, inference)
 }
 
 /// True when `name` occurs as a whole identifier in `formula`.
@@ -234,7 +260,12 @@ fn choose_vcov(args: &ModelArgs, ds: &Dataset, binary: bool) -> anyhow::Result<V
     })
 }
 
-fn run(args: &ModelArgs, binary: bool, models: &[BinaryModelArg]) -> anyhow::Result<ExitCode> {
+fn run(
+    args: &ModelArgs,
+    binary: bool,
+    models: &[BinaryModelArg],
+    inference: Option<&LpmArgs>,
+) -> anyhow::Result<ExitCode> {
     if !(args.conf_level > 0.0 && args.conf_level < 1.0) {
         bail!(
             "--conf-level must be between 0 and 1, got {}",
@@ -252,6 +283,7 @@ fn run(args: &ModelArgs, binary: bool, models: &[BinaryModelArg]) -> anyhow::Res
     };
     let vcov = choose_vcov(args, &ds, binary)?;
     let mut dsi_summary = Value::Null;
+    let mut two_step = None;
     if mentions(&formula, "dsi") && ds.frame.column("dsi").is_err() {
         let items = select_items(&ds, args.items.as_deref()).map_err(|e| {
             anyhow::anyhow!("the formula uses `dsi`, which is computed from the skill items: {e}")
@@ -266,9 +298,32 @@ fn run(args: &ModelArgs, binary: bool, models: &[BinaryModelArg]) -> anyhow::Res
             ),
             None => None,
         };
+        if let Some(inf) = inference {
+            two_step = Some(run_two_step(
+                inf,
+                &ds,
+                &items,
+                weights.as_deref(),
+                &formula,
+                &vcov,
+            )?);
+        }
         let (dsi, summary) = default_dsi(&items, weights.as_deref())?;
         ds.frame.push_numeric("dsi", dsi)?;
         dsi_summary = summary;
+    } else if let Some(inf) = inference {
+        bail!(
+            "--inference {} corrects for a `dsi` estimated from the skill items, but {}",
+            match inf.inference {
+                InferenceArg::Bootstrap => "bootstrap",
+                _ => "pv",
+            },
+            if mentions(&formula, "dsi") {
+                "the data already have a `dsi` column"
+            } else {
+                "the formula does not use `dsi`"
+            }
+        );
     }
     let opts = EstimateOptions {
         weights: args.weight.clone(),
@@ -312,6 +367,9 @@ fn run(args: &ModelArgs, binary: bool, models: &[BinaryModelArg]) -> anyhow::Res
             for (name, m) in &extra {
                 obj.insert((*name).into(), serde_json::to_value(m)?);
             }
+            if let Some(t) = &two_step {
+                obj.insert("inference".into(), t.to_json()?);
+            }
             format!("{}\n", serde_json::to_string_pretty(&value)?)
         }
         ModelFormat::Csv => {
@@ -322,17 +380,29 @@ fn run(args: &ModelArgs, binary: bool, models: &[BinaryModelArg]) -> anyhow::Res
             for (name, m) in &extra {
                 append_tidy(&mut s, &format!("{name}_ame"), &m.ame);
             }
+            if let Some(t) = &two_step {
+                t.append_csv(&mut s);
+            }
             s
         }
         ModelFormat::Markdown | ModelFormat::Latex => {
             let table = side_by_side(title, &fit, &extra, &tests, &ds);
+            let inference = two_step.as_ref().map(|t| t.table());
             if args.format == ModelFormat::Markdown {
                 table.to_markdown()
+                    + &inference.map_or(String::new(), |t| format!("\n{}", t.to_markdown()))
             } else {
                 table.to_latex()
+                    + &inference.map_or(String::new(), |t| format!("\n{}", t.to_latex()))
             }
         }
-        ModelFormat::Text => render_text(title, &fit, &extra, &tests, &ds, &dsi_summary),
+        ModelFormat::Text => {
+            let mut text = render_text(title, &fit, &extra, &tests, &ds, &dsi_summary);
+            if let Some(t) = &two_step {
+                text.push_str(&t.render_text());
+            }
+            text
+        }
     };
     print!("{out}");
     Ok(ExitCode::SUCCESS)
@@ -369,12 +439,12 @@ fn append_tidy(out: &mut String, model: &str, coefficients: &[Coefficient]) {
 
 fn test_note(t: &WaldTest) -> String {
     format!(
-        "Wald test {}: F({}, {}) = {:.3}, p = {:.4}",
+        "Wald test {}: F({}, {}) = {:.3}, p = {}",
         t.hypothesis,
         t.q,
         fmt_df(t.df_denominator),
         t.f,
-        t.f_p_value
+        p_value(t.f_p_value)
     )
 }
 
@@ -576,11 +646,11 @@ fn render_text(
     for t in tests {
         let _ = writeln!(
             s,
-            "{}; χ²({}) = {:.3}, p = {:.4}",
+            "{}; χ²({}) = {:.3}, p = {}",
             test_note(t),
             t.q,
             t.chi2,
-            t.chi2_p_value
+            p_value(t.chi2_p_value)
         );
     }
     for w in &fit.warnings {
@@ -596,6 +666,251 @@ fn render_text(
         }
     }
     s
+}
+
+/// The result of `--inference bootstrap|pv`.
+struct TwoStep {
+    naive: Regression,
+    bootstrap: Option<egov_twostep::BootstrapResult>,
+    pv: Option<egov_twostep::PvResult>,
+    units: String,
+}
+
+impl TwoStep {
+    fn table(&self) -> egov_twostep::InferenceTable {
+        egov_twostep::compare(&self.naive, self.bootstrap.as_ref(), self.pv.as_ref())
+    }
+
+    fn to_json(&self) -> anyhow::Result<Value> {
+        let mut bootstrap = serde_json::to_value(&self.bootstrap)?;
+        if let Some(obj) = bootstrap.as_object_mut() {
+            // The replicate-by-term matrix is large; the summaries keep what reports need.
+            obj.remove("lpm_replicates");
+        }
+        Ok(json!({
+            "method": if self.bootstrap.is_some() { "bootstrap" } else { "pv" },
+            "resampling_units": self.units,
+            "table": serde_json::to_value(self.table())?,
+            "bootstrap": bootstrap,
+            "plausible_values": serde_json::to_value(&self.pv)?,
+        }))
+    }
+
+    /// CSV rows `lpm_bootstrap` (percentile interval) or `lpm_pv` (Barnard–Rubin t interval);
+    /// the statistic and p-value columns are `NA` there.
+    fn append_csv(&self, out: &mut String) {
+        let num = |v: f64| {
+            if v.is_finite() {
+                format!("{v:.17e}")
+            } else {
+                "NA".into()
+            }
+        };
+        for row in &self.table().rows {
+            let term = if row.term.contains([',', '"']) {
+                format!("\"{}\"", row.term.replace('"', "\"\""))
+            } else {
+                row.term.clone()
+            };
+            let mut line = |model: &str, est: f64, se: f64, interval: Option<(f64, f64)>| {
+                let (lo, hi) = interval.unwrap_or((f64::NAN, f64::NAN));
+                let _ = writeln!(
+                    out,
+                    "{model},{term},{},{},NA,NA,{},{}",
+                    num(est),
+                    num(se),
+                    num(lo),
+                    num(hi)
+                );
+            };
+            if let Some(se) = row.bootstrap_se {
+                line("lpm_bootstrap", row.estimate, se, row.bootstrap_percentile);
+            }
+            if let (Some(est), Some(se)) = (row.pv_estimate, row.pv_se) {
+                line("lpm_pv", est, se, row.pv_interval);
+            }
+        }
+    }
+
+    fn render_text(&self) -> String {
+        let table = self.table();
+        let mut s = String::new();
+        let boot = self.bootstrap.is_some();
+        if let Some(b) = &self.bootstrap {
+            let strata = if b.n_strata > 1 {
+                format!(" in {} strata", b.n_strata)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                s,
+                "\nTwo-step {} over {} ({} clusters{strata}): {} of {} replicates succeeded",
+                b.method, self.units, b.n_clusters, b.successful, b.replicates
+            );
+        } else if let Some(p) = &self.pv {
+            let _ = writeln!(
+                s,
+                "\nPlausible values: {} draws (seed {}), each standardised, combined by Rubin's rules",
+                p.draws, p.seed
+            );
+        }
+        let width = table
+            .rows
+            .iter()
+            .map(|r| r.term.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let _ = writeln!(
+            s,
+            "{:<width$}  {:>10} {:>10} {:>10} {:>7}  {:>21}",
+            "term",
+            "estimate",
+            "naive se",
+            if boot { "boot se" } else { "pv se" },
+            "ratio",
+            if boot {
+                "percentile interval"
+            } else {
+                "Rubin interval"
+            }
+        );
+        for r in &table.rows {
+            let (estimate, se, ratio, interval) = if boot {
+                (
+                    r.estimate,
+                    r.bootstrap_se,
+                    r.se_ratio_bootstrap,
+                    r.bootstrap_percentile,
+                )
+            } else {
+                (
+                    r.pv_estimate.unwrap_or(f64::NAN),
+                    r.pv_se,
+                    r.se_ratio_pv,
+                    r.pv_interval,
+                )
+            };
+            let (lo, hi) = interval.unwrap_or((f64::NAN, f64::NAN));
+            let _ = writeln!(
+                s,
+                "{:<width$}  {:>10} {:>10} {:>10} {:>7}  [{:>9}, {:>9}]",
+                r.term,
+                num(estimate, 5),
+                num(r.naive_se, 5),
+                se.map_or("–".into(), |v| num(v, 5)),
+                ratio.map_or("–".into(), |v| num(v, 2)),
+                num(lo, 5),
+                num(hi, 5)
+            );
+        }
+        if let Some(b) = &self.bootstrap {
+            for (replicate, reason) in b.failures.iter().take(5) {
+                let _ = writeln!(s, "warning: replicate {replicate} failed: {reason}");
+            }
+        }
+        s
+    }
+}
+
+/// Dense 0-based ids of a column's values (for resampling units).
+fn dense_ids(frame: &egov_econ::Frame, name: &str) -> anyhow::Result<Vec<u32>> {
+    let mut map = std::collections::HashMap::new();
+    let mut id = |key: u64| {
+        let next = map.len() as u32;
+        *map.entry(key).or_insert(next)
+    };
+    Ok(match frame.column(name)? {
+        egov_econ::Column::Numeric(v) => v.iter().map(|x| id(x.to_bits())).collect(),
+        egov_econ::Column::Categorical(c) => c
+            .codes
+            .iter()
+            .map(|x| id(x.map_or(u64::MAX, u64::from)))
+            .collect(),
+    })
+}
+
+/// Runs the two-step bootstrap or the plausible values for the LPM on the DSI.
+fn run_two_step(
+    args: &LpmArgs,
+    ds: &Dataset,
+    items: &crate::frame::ItemMatrix,
+    weights: Option<&[f64]>,
+    formula: &str,
+    vcov: &Vcov,
+) -> anyhow::Result<TwoStep> {
+    // Resampling units: the design's PSUs within strata, else the (first) cluster column, else
+    // households of codebook data, else single rows.
+    let (clusters, strata, units) = match vcov {
+        Vcov::Survey { psu, strata } => (
+            dense_ids(&ds.frame, psu)?,
+            strata
+                .as_deref()
+                .map(|s| dense_ids(&ds.frame, s))
+                .transpose()?,
+            format!("PSUs `{psu}`"),
+        ),
+        Vcov::Cluster(cols) => (
+            dense_ids(&ds.frame, &cols[0])?,
+            None,
+            format!("clusters `{}`", cols[0]),
+        ),
+        _ if ds.has_codebook => (
+            dense_ids(&ds.frame, "household")?,
+            None,
+            "households".into(),
+        ),
+        _ => ((0..ds.frame.n_rows() as u32).collect(), None, "rows".into()),
+    };
+    let data = egov_twostep::TwoStepData {
+        responses: &items.responses,
+        n_items: items.n_items(),
+        item_names: &items.names,
+        frame: &ds.frame,
+        formula,
+        weights,
+        clusters: &clusters,
+        strata: strata.as_deref(),
+        naive_vcov: vcov.clone(),
+    };
+    let conf_level = args.model.conf_level;
+    if args.inference == InferenceArg::Bootstrap {
+        let opts = egov_twostep::BootstrapOptions {
+            replicates: args.replicates,
+            seed: args.seed,
+            conf_level,
+            ..Default::default()
+        };
+        let bar = indicatif::ProgressBar::new(args.replicates as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "bootstrap {bar:30} {pos}/{len} replicates, {eta} left",
+        ) {
+            bar.set_style(style);
+        }
+        let progress = |_: usize| bar.inc(1);
+        let analysis = egov_twostep::analyse(&data, Some(&opts), None, Some(&progress))?;
+        bar.finish_and_clear();
+        Ok(TwoStep {
+            naive: analysis.naive,
+            bootstrap: analysis.bootstrap,
+            pv: None,
+            units,
+        })
+    } else {
+        let opts = egov_twostep::PvOptions {
+            draws: args.draws,
+            seed: args.seed,
+            conf_level,
+            ..Default::default()
+        };
+        let analysis = egov_twostep::analyse(&data, None, Some(&opts), None)?;
+        Ok(TwoStep {
+            naive: analysis.naive,
+            bootstrap: None,
+            pv: analysis.plausible_values,
+            units,
+        })
+    }
 }
 
 #[cfg(test)]
