@@ -20,13 +20,22 @@ const PIVOT_TOL: f64 = 1e-10;
 enum DsiColumns {
     /// Every model-matrix column is `base + dsi × slope` (plain `dsi`, `dsi:x`): replicates only
     /// rewrite these columns.
-    Linear {
-        /// (column index, slope per estimation row).
-        columns: Vec<(usize, Vec<f64>)>,
-    },
+    Linear(SparseRows),
     /// Some column is non-linear in the DSI (e.g. `I(dsi^2)`): each replicate rebuilds the matrix
     /// from the formula.
     Rebuild,
+}
+
+/// The design rows in compressed form: most regressors are dummies, so a row of the replica's
+/// 35-column design has about 11 non-zeros, and the weighted cross-product costs ~60 instead of
+/// ~630 multiply-adds per row. Entry e of row i holds `base[e] + dsi_i × slope[e]` in column
+/// `column[e]` (columns ascending within a row).
+#[derive(Debug, Clone)]
+struct SparseRows {
+    offset: Vec<usize>,
+    column: Vec<usize>,
+    base: Vec<f64>,
+    slope: Vec<f64>,
 }
 
 /// Everything that does not change between replicates.
@@ -45,8 +54,6 @@ pub(crate) struct Prepared<'a> {
     pub naive: Regression,
     /// Estimation rows (frame indices) of the naive regression.
     pub rows: Vec<usize>,
-    /// Row-major estimation-rows × k design, with DSI-dependent columns at DSI = 0.
-    pub x: Vec<f64>,
     pub k: usize,
     pub y: Vec<f64>,
     pub terms: Vec<String>,
@@ -216,14 +223,30 @@ impl<'a> Prepared<'a> {
                 dsi: DSI.into(),
             });
         }
-        let mut x = vec![0.0; m * k];
-        for i in 0..m {
-            for j in 0..k {
-                x[i * k + j] = x0[(i, j)];
-            }
-        }
         let dsi_columns = if linear {
-            DsiColumns::Linear { columns: dependent }
+            let mut slope_of = vec![None; k];
+            for (j, slope) in &dependent {
+                slope_of[*j] = Some(slope);
+            }
+            let mut sparse = SparseRows {
+                offset: vec![0],
+                column: vec![],
+                base: vec![],
+                slope: vec![],
+            };
+            for i in 0..m {
+                for (j, s) in slope_of.iter().enumerate() {
+                    let b = x0[(i, j)];
+                    let s = s.map_or(0.0, |s| s[i]);
+                    if b != 0.0 || s != 0.0 {
+                        sparse.column.push(j);
+                        sparse.base.push(b);
+                        sparse.slope.push(s);
+                    }
+                }
+                sparse.offset.push(sparse.column.len());
+            }
+            DsiColumns::Linear(sparse)
         } else {
             DsiColumns::Rebuild
         };
@@ -238,7 +261,6 @@ impl<'a> Prepared<'a> {
             frame,
             naive,
             rows,
-            x,
             k,
             y,
             terms,
@@ -252,11 +274,12 @@ impl<'a> Prepared<'a> {
         matches!(self.dsi_columns, DsiColumns::Linear { .. })
     }
 
-    /// Starting values for a replicate fit: the full-sample estimates.
-    pub(crate) fn warm_start(&self, irt: &FitOptions) -> FitOptions {
+    /// Options of a replicate fit: started at the full-sample estimates, no standard errors.
+    pub(crate) fn warm_start(&self, irt: &FitOptions, tolerance: f64) -> FitOptions {
         FitOptions {
             start: Some(self.fit.items.iter().map(|i| (i.a, i.d)).collect()),
             standard_errors: false,
+            tolerance,
             ..irt.clone()
         }
     }
@@ -306,7 +329,7 @@ impl<'a> Prepared<'a> {
         scratch: &mut Scratch,
     ) -> Result<Vec<f64>, String> {
         match &self.dsi_columns {
-            DsiColumns::Linear { columns } => {
+            DsiColumns::Linear(sparse) => {
                 scratch.reset(self.k);
                 let k = self.k;
                 for (i, &row) in self.rows.iter().enumerate() {
@@ -314,19 +337,24 @@ impl<'a> Prepared<'a> {
                     if wi == 0.0 {
                         continue;
                     }
-                    let r = &mut scratch.row;
-                    r.copy_from_slice(&self.x[i * k..(i + 1) * k]);
                     let d = dsi[row].ok_or("a regression row has no skill score")?;
-                    for (j, slope) in columns {
-                        r[*j] += d * slope[i];
-                    }
+                    let range = sparse.offset[i]..sparse.offset[i + 1];
+                    let cols = &sparse.column[range.clone()];
+                    let values = &mut scratch.row;
+                    values.clear();
+                    values.extend(
+                        sparse.base[range.clone()]
+                            .iter()
+                            .zip(&sparse.slope[range])
+                            .map(|(b, s)| b + d * s),
+                    );
                     let yi = wi * self.y[i];
-                    for a in 0..k {
-                        let wa = wi * r[a];
-                        scratch.xty[a] += yi * r[a];
+                    for (p, (&a, &va)) in cols.iter().zip(values.iter()).enumerate() {
+                        scratch.xty[a] += yi * va;
+                        let wa = wi * va;
                         let g = &mut scratch.gram[a * k..(a + 1) * k];
-                        for b in a..k {
-                            g[b] += wa * r[b];
+                        for (&b, &vb) in cols[p..].iter().zip(&values[p..]) {
+                            g[b] += wa * vb;
                         }
                     }
                 }
@@ -363,7 +391,6 @@ pub(crate) struct Scratch {
 
 impl Scratch {
     fn reset(&mut self, k: usize) {
-        self.row.resize(k, 0.0);
         self.gram.clear();
         self.gram.resize(k * k, 0.0);
         self.xty.clear();
@@ -470,7 +497,7 @@ mod tests {
             .map(|(h, b)| b * f64::from((h * 7 + 3) % 4))
             .collect();
         let per_pattern = p
-            .rescore(&w, &p.warm_start(&FitOptions::default()), true)
+            .rescore(&w, &p.warm_start(&FitOptions::default(), 1e-6), true)
             .unwrap();
         let dsi = p.person_dsi(&per_pattern);
         let mut scratch = Scratch::default();

@@ -199,6 +199,7 @@ fn jackknife_replicate_weights_follow_the_jk1_formula() {
         conf_level: 0.95,
         refit_irt: true,
         irt: Default::default(),
+        replicate_tolerance: 1e-4,
     };
     let res = replicate_weights(&data, &spec, None).unwrap();
     assert_eq!(res.successful, 20);
