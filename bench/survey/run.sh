@@ -11,7 +11,7 @@ mkdir -p "$TMP"
 export OPENBLAS_NUM_THREADS=1 POLARS_MAX_THREADS=${POLARS_MAX_THREADS:-2}
 cargo build -q $FLAG -p egov-survey --example load_bench
 cargo build -q $FLAG -p egov
-DIR=target/$( [ "$PROFILE" = release ] && echo release || echo debug )
+DIR=${CARGO_TARGET_DIR:-target}/$( [ "$PROFILE" = release ] && echo release || echo debug )
 BENCH=$DIR/examples/load_bench
 EGOV=$DIR/egov
 CB=fixtures/replica/codebook.toml
