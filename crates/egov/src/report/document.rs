@@ -59,13 +59,21 @@ pub fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// `**bold**` → `<strong>` after escaping.
+/// `**bold**` → `<strong>` and `` `code` `` → `<code>` after escaping.
 fn html_inline(s: &str) -> String {
     let escaped = html_escape(s);
-    let mut out = String::new();
+    let mut bold = String::new();
     for (i, part) in escaped.split("**").enumerate() {
         if i % 2 == 1 {
-            let _ = write!(out, "<strong>{part}</strong>");
+            let _ = write!(bold, "<strong>{part}</strong>");
+        } else {
+            bold.push_str(part);
+        }
+    }
+    let mut out = String::new();
+    for (i, part) in bold.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
         } else {
             out.push_str(part);
         }
@@ -268,6 +276,7 @@ tbody tr:nth-child(even) { background: #f7f9fb; }
 .note { color: var(--muted); font-size: 0.82rem; margin: 4px 0; max-width: none; }
 figure { margin: 1.2rem 0 2rem; page-break-inside: avoid; break-inside: avoid; }
 figure img, figure svg { width: 100%; height: auto; border: 1px solid var(--rule); }
+code { font-family: "Noto Sans Mono", Consolas, monospace; font-size: 0.88em; background: #f1f4f7; padding: 0 3px; border-radius: 3px; overflow-wrap: anywhere; }
 figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 4px; }
 nav.toc { background: #f4f7fa; padding: 8px 16px; border-radius: 4px; font-size: 0.92rem; }
 nav.toc ol { margin: 4px 0; padding-left: 1.3rem; }
@@ -444,6 +453,11 @@ mod tests {
         let html = doc.to_html();
         assert!(html.contains("<title>A &lt;b&gt; &amp; c</title>"));
         assert!(html.contains("x <strong>bold</strong> &lt; y"));
+        let doc = Document {
+            title: String::new(),
+            blocks: vec![Block::Paragraph("run `egov ~ dsi`".into())],
+        };
+        assert!(doc.to_html().contains("run <code>egov ~ dsi</code>"));
         assert!(html.contains("@media print"));
         assert!(!html.contains("http://") && !html.contains("https://"));
     }

@@ -286,14 +286,44 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
     if !rob.is_empty() {
         out.push(format!("**Robustness.** {}.", capitalise(&rob.join("; "))));
     }
+
+    // Honest uncertainty for the estimated index.
+    if let Some(inf) = &a.inference
+        && let Some(row) = inf.table.rows.iter().find(|r| r.term == "dsi")
+    {
+        let mut parts = vec![format!(
+            "treating the DSI as observed gives its effect a standard error of {} pp",
+            num(100.0 * row.naive_se, 2)
+        )];
+        if let (Some(est), Some(se), Some(fmi)) = (row.pv_estimate, row.pv_se, row.pv_fmi) {
+            parts.push(format!(
+                "with {} plausible values the standard error is {} pp (fraction of missing information {}) and the estimate {} pp (draws made without a background model add the index's measurement error to the regressor, which pulls its coefficient towards zero)",
+                inf.table.plausible_values.unwrap_or(0),
+                num(100.0 * se, 2),
+                num(fmi, 2),
+                num(100.0 * est, 1)
+            ));
+        }
+        if let Some(se) = row.bootstrap_se {
+            parts.push(format!(
+                "the two-step bootstrap, which refits the item model in every replicate, gives {} pp",
+                num(100.0 * se, 2)
+            ));
+        }
+        out.push(format!(
+            "**Uncertainty from the estimated index.** {}.",
+            capitalise(&parts.join("; "))
+        ));
+    }
     out
 }
 
+/// Lower-cases the first letter (labour-status labels are common nouns).
 fn lower_first(s: &str) -> String {
-    if s.starts_with("The ") {
-        s.replacen("The ", "the ", 1)
-    } else {
-        s.to_string()
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
     }
 }
 
