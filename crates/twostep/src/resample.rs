@@ -1,7 +1,7 @@
 //! Two-step resampling: the cluster (or stratified Rao–Wu–Yue) bootstrap and replicate weights
 //! supplied with the data.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use egov_econ::{EstimateOptions, Frame, Vcov, logit, probit};
 use egov_irt::FitOptions;
@@ -330,7 +330,8 @@ fn run_replicates<F>(
 where
     F: Fn(usize, &mut Vec<f64>) + Sync,
 {
-    let done = AtomicUsize::new(0);
+    // The callback runs under a lock, so counts arrive in increasing order from any thread.
+    let done = Mutex::new(0usize);
     (0..replicates)
         .into_par_iter()
         .map_init(
@@ -349,9 +350,11 @@ where
                         None => Ok((beta, None, None)),
                     }
                 })();
-                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(cb) = progress {
-                    cb(finished);
+                if let Ok(mut finished) = done.lock() {
+                    *finished += 1;
+                    if let Some(cb) = progress {
+                        cb(*finished);
+                    }
                 }
                 outcome
             },
@@ -458,7 +461,8 @@ fn split_outcomes(
 /// Each replicate resamples clusters (households, or PSUs within strata when `data.strata` is
 /// set), refits the 2PL on the replicate's pattern weights (warm-started), rescores the EAP,
 /// re-standardises the DSI with the replicate weights and refits the LPM on the fixed design.
-/// `progress`, if given, is called with the number of finished replicates (from worker threads).
+/// `progress`, if given, is called after every replicate with the number finished so far
+/// (1, 2, …, in increasing order, from worker threads).
 ///
 /// ```
 /// use egov_twostep::{bootstrap, BootstrapOptions, TwoStepData, simulate::{simulate, SimulationSpec}};
