@@ -305,11 +305,13 @@ fn fit_report(
     let eap = egov_irt::score(&fitted.items, &items.responses, k, ScoreMethod::Eap)?;
     let reliability = egov_irt::diagnostics::marginal_reliability(&eap, weights);
     let (patterns, person_pattern) = Patterns::collapse(&items.responses, k)?;
-    // S-X² counts persons; sampling weights are rescaled to sum to the number of respondents so
-    // that the statistic keeps its sample-size meaning.
+    // S-X² counts persons. Whole-number weights are taken as frequency weights (a pattern
+    // table with counts); other weights are sampling weights, rescaled to sum to the number of
+    // respondents so that the statistic keeps its sample-size meaning.
     let mut pattern_weights = patterns.pattern_weights(&person_pattern, weights);
     let total: f64 = pattern_weights.iter().sum();
-    if weights.is_some() && total > 0.0 {
+    let frequency = weights.is_none_or(|w| w.iter().all(|x| x.fract() == 0.0));
+    if !frequency && total > 0.0 {
         let scale = fitted.n_respondents as f64 / total;
         pattern_weights.iter_mut().for_each(|w| *w *= scale);
     }

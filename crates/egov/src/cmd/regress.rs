@@ -42,10 +42,15 @@ const LPM_HELP: &str = "Examples:
   egov lpm --weight weight --vcov design --format markdown
   egov lpm --model lpm,logit,probit --format latex   LPM beside logit and probit AMEs
   egov lpm survey.sav --codebook cb.toml --formula \"egov ~ dsi + sex + urban\" --format json
+  egov lpm --weight weight --vcov design --inference bootstrap --replicates 999
+  egov lpm --inference pv --draws 20 --seed 7 --format json
 
 Default formula with a codebook (or no DATA):
   egov ~ dsi + sex + education + urban + age + I(age^2) + labour + region
 The outcome must be 0/1. The report counts fitted values outside [0, 1]. Default variance: HC1.
+--inference bootstrap refits the item model, the DSI and the LPM in every replicate (resampling
+PSUs within strata with a design, the first --cluster column, households with a codebook, else
+rows); --inference pv regresses on plausible values and combines them by Rubin's rules.
 See `egov regress --help` for formulas, variance options and the variables available.";
 
 /// Arguments shared by `regress` and `lpm`.
