@@ -833,3 +833,121 @@ fn lpm_inference_for_the_generated_dsi_uses_the_same_two_step_estimate() {
         &["--inference pv", "does not use `dsi`"],
     );
 }
+
+#[test]
+fn unanswered_rows_get_empty_scores_and_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("items.csv");
+    std::fs::write(
+        &path,
+        "pid,q1,q2,q3\np1,1,1,0\np2,0,,0\np3,,,\np4,1,1,1\np5,0,1,NA\np6,1,0,1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("s.csv");
+    let run = ok(&[
+        "dsi",
+        "score",
+        path.to_str().unwrap(),
+        "--items",
+        "q1,q2,q3",
+        "--model",
+        "1pl",
+        "--id",
+        "pid",
+        "--scale",
+        "0-100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&run);
+    assert!(err.contains("wrote 6 rows (5 scored)"), "{err}");
+    assert!(
+        err.contains("1 row(s) have no score: no answered item"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "pid,dsi,dsi_se");
+    assert_eq!(lines[3], "p3,,");
+    let scores: Vec<f64> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split(',').nth(1).unwrap().parse().ok())
+        .collect();
+    assert_eq!(scores.len(), 5);
+    let lo = scores.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    close(lo, 0.0, 1e-9, "lowest score");
+    close(hi, 100.0, 1e-9, "highest score");
+    // The all-yes respondent has the highest score, the all-no one the lowest.
+    let score_of = |line: &str| line.split(',').nth(1).unwrap().parse::<f64>().unwrap();
+    assert!(lines[4].starts_with("p4,"));
+    close(score_of(lines[4]), 100.0, 1e-9, "all-yes respondent");
+    assert!(lines[2].starts_with("p2,"));
+    close(score_of(lines[2]), 0.0, 1e-9, "all-no respondent");
+}
+
+#[test]
+fn an_explicit_codebook_gives_the_same_model_as_the_bundled_default() {
+    let (data, codebook) = egov_survey::bundled_replica_paths();
+    let formula = "egov ~ dsi + sex + urban + age";
+    let explicit = json(&[
+        "regress",
+        data.to_str().unwrap(),
+        "--codebook",
+        codebook.to_str().unwrap(),
+        "--formula",
+        formula,
+        "--vcov",
+        "hc2",
+        "--format",
+        "json",
+    ]);
+    let default = json(&[
+        "regress",
+        "--formula",
+        formula,
+        "--vcov",
+        "hc2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(explicit["coefficients"], default["coefficients"]);
+    assert_eq!(explicit["vcov"], "hc2");
+    assert!(explicit["fitted_outside_unit_interval"].is_null());
+
+    let text = stdout(&ok(&[
+        "lpm",
+        "--formula",
+        "egov ~ dsi + labour",
+        "--cluster",
+        "household",
+        "--model",
+        "logit",
+    ]));
+    for needle in [
+        "LPM: egov ~ dsi + labour",
+        "SYNTHETIC",
+        "variance: cluster(household), clusters: ",
+        "labour::student",
+        "reference levels: labour = wage_employee",
+        "fitted values outside [0, 1]:",
+        "Logit AME",
+    ] {
+        assert!(
+            text.contains(needle),
+            "text output lacks `{needle}`:\n{text}"
+        );
+    }
+    assert_fails(
+        &[
+            "regress",
+            &fixture("econ/mroz.csv").to_string_lossy(),
+            "--formula",
+            "inlf ~ educ",
+            "--vcov",
+            "design",
+        ],
+        &["--vcov design needs a codebook"],
+    );
+    assert_fails(&["lpm", "--strata", "stratum"], &["--strata needs --psu"]);
+}
