@@ -273,7 +273,7 @@ def egov_term(name):
         var = name[:name.index("[T.")]
         level = name[name.index("[T.") + 3:-1]
         return f"{var}::{level}"
-    return name.replace("**", "^")
+    return name.replace(" ** ", "^").replace("**", "^")
 
 
 def coef_table(res):
@@ -430,6 +430,32 @@ def charts(out, tables, levels, fit, item_names, d, lpm):
     ax.set_title("Linear probability model" + suffix)
     save(fig, out, "coefficients")
     made.append("coefficients")
+    # Region effects of the LPM against the reference region.
+    reg = ct[ct.index.str.startswith("region::")].sort_values("estimate")
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(reg) + 1))
+    yy = np.arange(len(reg))
+    ax.errorbar(reg["estimate"], yy, xerr=[reg["estimate"] - reg["conf_low"],
+                                           reg["conf_high"] - reg["estimate"]], fmt="o", capsize=2)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(yy, [en["region"].get(t.split("::")[1], t) for t in reg.index])
+    ax.set_xlabel(f"difference from {en['region'][levels['region']['reference']]} (95% CI, HC1)")
+    ax.set_title("Regional differences, other things equal" + suffix)
+    save(fig, out, "region_effects")
+    made.append("region_effects")
+    # Item map: respondents' skill beside the item difficulties.
+    fig, (ax1, ax2) = plt.subplots(1, 2, sharey=True, figsize=(8, 5),
+                                   gridspec_kw={"width_ratios": [2, 1]})
+    ax1.hist(fit["theta"][np.isfinite(fit["theta"])], bins=40, orientation="horizontal")
+    ax1.invert_xaxis()
+    ax1.set_xlabel("respondents")
+    ax1.set_ylabel("skill θ")
+    ax2.scatter(np.zeros(len(item_names)), fit["b"])
+    for name, b in zip(item_names, fit["b"]):
+        ax2.annotate(name, (0, b), xytext=(6, 0), textcoords="offset points", fontsize=7)
+    ax2.set_xticks([])
+    fig.suptitle("Item map: skill distribution and item difficulties" + suffix)
+    save(fig, out, "item_map")
+    made.append("item_map")
     # Item characteristic curves and test information.
     theta = np.linspace(-4, 4, 161)
     p = 1 / (1 + np.exp(-fit["a"][:, None] * (theta[None, :] - fit["b"][:, None])))
@@ -532,7 +558,7 @@ def main():
     models = fit_models(d, levels)
     st.done("models")
     pv = plausible_values(models["complete"], items, fit, levels)
-    st.done("inference_pv")
+    st.done("inference")
     figures = charts(out / "figures", tables, levels, fit, item_names, d, models["hc1"])
     st.done("charts")
     report(out, len(d), missing, fit, item_names, national, tables, models, pv, figures)
