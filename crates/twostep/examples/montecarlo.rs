@@ -17,7 +17,9 @@
 
 use egov_econ::{EstimateOptions, Frame, Vcov, regress};
 use egov_twostep::simulate::{SimulationSpec, simulate};
-use egov_twostep::{BootstrapOptions, PvOptions, analyse, naive, plausible_values};
+use egov_twostep::{
+    BootstrapOptions, PvOptions, analyse, conditioned_plausible_values, naive, plausible_values,
+};
 
 const FORMULA: &str = "y ~ dsi + female + urban + age + education";
 const POPULATION: usize = 400_000;
@@ -38,12 +40,13 @@ impl Tally {
     }
 }
 
-const METHODS: [&str; 5] = [
+const METHODS: [&str; 6] = [
     "naive (CR1)",
     "bootstrap, SE",
     "bootstrap, percentile",
     "bootstrap, BC",
     "plausible values",
+    "conditioned plausible values",
 ];
 
 fn main() {
@@ -97,6 +100,18 @@ fn main() {
         },
     )
     .expect("plausible-value limit");
+    let cpv_limit = conditioned_plausible_values(
+        &pop.data(FORMULA),
+        &PvOptions {
+            draws: 2,
+            ..PvOptions::default()
+        },
+    )
+    .expect("conditioned plausible-value limit");
+    let cpv_lim: Vec<f64> = TERMS
+        .iter()
+        .map(|t| cpv_limit.term(t).expect("term").estimate)
+        .collect();
     let structural: Vec<f64> = TERMS
         .iter()
         .map(|t| structural_fit.coefficient(t).expect("term").estimate)
@@ -113,7 +128,8 @@ fn main() {
     let mut tallies = vec![vec![Tally::default(); METHODS.len()]; TERMS.len()];
     let mut estimates = vec![Vec::new(); TERMS.len()];
     let mut pv_estimates = vec![Vec::new(); TERMS.len()];
-    let mut mean_se = vec![[0.0; 3]; TERMS.len()];
+    let mut cpv_estimates = vec![Vec::new(); TERMS.len()];
+    let mut mean_se = vec![[0.0; 4]; TERMS.len()];
     let mut failed_replicates = 0usize;
     for d in 0..datasets {
         let sim = simulate(&SimulationSpec {
@@ -140,6 +156,15 @@ fn main() {
         let boot = result.bootstrap.as_ref().expect("bootstrap");
         failed_replicates += boot.failures.len();
         let pv = result.plausible_values.as_ref().expect("pv");
+        let cpv = conditioned_plausible_values(
+            &data,
+            &PvOptions {
+                draws,
+                seed: 55 + d as u64,
+                ..PvOptions::default()
+            },
+        )
+        .expect("conditioned plausible values");
         for (j, term) in TERMS.iter().enumerate() {
             let c = result.naive.coefficient(term).expect("term");
             let b = boot.term(term).expect("term");
@@ -155,6 +180,10 @@ fn main() {
             t[3].add(b.bc_interval.expect("bc"), structural[j], limit[j]);
             // The plausible-value estimator has its own limit.
             t[4].add((p.conf_low, p.conf_high), structural[j], pv_lim[j]);
+            let cp = cpv.term(term).expect("term");
+            t[5].add((cp.conf_low, cp.conf_high), structural[j], cpv_lim[j]);
+            cpv_estimates[j].push(cp.estimate);
+            mean_se[j][3] += cp.std_error / datasets as f64;
             estimates[j].push(c.estimate);
             pv_estimates[j].push(p.estimate);
             mean_se[j][0] += c.std_error / datasets as f64;
@@ -186,9 +215,17 @@ fn main() {
     for (j, term) in TERMS.iter().enumerate() {
         let (m, s) = sd_of(&estimates[j]);
         let (pm, ps) = sd_of(&pv_estimates[j]);
+        let (cm, cs) = sd_of(&cpv_estimates[j]);
         println!(
-            "`{term}`: structural {:.4}, two-step limit {:.4}, plausible-value limit {:.4}; mean two-step estimate {m:.4} (SD across data sets {s:.4}); mean PV estimate {pm:.4} (SD {ps:.4}); mean SE: naive {:.4}, bootstrap {:.4}, plausible values {:.4}.\n",
-            structural[j], limit[j], pv_lim[j], mean_se[j][0], mean_se[j][1], mean_se[j][2]
+            "`{term}`: structural {:.4}; limits: two-step {:.4}, PV {:.4}, conditioned PV {:.4}. Mean estimate (SD across data sets): two-step {m:.4} ({s:.4}), PV {pm:.4} ({ps:.4}), conditioned PV {cm:.4} ({cs:.4}). Mean SE: naive {:.4}, bootstrap {:.4}, PV {:.4}, conditioned PV {:.4}.\n",
+            structural[j],
+            limit[j],
+            pv_lim[j],
+            cpv_lim[j],
+            mean_se[j][0],
+            mean_se[j][1],
+            mean_se[j][2],
+            mean_se[j][3]
         );
         println!("| Method | Coverage of structural | Coverage of own limit | Mean width |");
         println!("|:---|---:|---:|---:|");

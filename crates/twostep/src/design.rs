@@ -56,6 +56,11 @@ pub(crate) struct Prepared<'a> {
     pub rows: Vec<usize>,
     pub k: usize,
     pub y: Vec<f64>,
+    /// Conditioning variables of the latent regression, one row per estimation row: the model
+    /// matrix columns that do not involve the DSI, then the outcome.
+    pub conditioning: DMatrix<f64>,
+    /// Whether each term's column involves the DSI.
+    dsi_dependent: Vec<bool>,
     pub terms: Vec<String>,
     dsi_columns: DsiColumns,
 }
@@ -223,6 +228,16 @@ impl<'a> Prepared<'a> {
                 dsi: DSI.into(),
             });
         }
+        let fixed: Vec<usize> = (0..k)
+            .filter(|j| !dependent.iter().any(|(d, _)| d == j))
+            .collect();
+        let conditioning = DMatrix::from_fn(m, fixed.len() + 1, |i, c| {
+            if c < fixed.len() {
+                x0[(i, fixed[c])]
+            } else {
+                y[i]
+            }
+        });
         let dsi_columns = if linear {
             let mut slope_of = vec![None; k];
             for (j, slope) in &dependent {
@@ -263,6 +278,10 @@ impl<'a> Prepared<'a> {
             rows,
             k,
             y,
+            conditioning,
+            dsi_dependent: (0..k)
+                .map(|j| dependent.iter().any(|(d, _)| *d == j))
+                .collect(),
             terms,
             dsi_columns,
         })
@@ -311,6 +330,11 @@ impl<'a> Prepared<'a> {
         let (mean, sd) = pattern_moments(&theta, &pattern_weights)
             .ok_or_else(|| "the skill index has no variation in the replicate".to_string())?;
         Ok(theta.iter().map(|t| (t - mean) / sd).collect())
+    }
+
+    /// Whether term `j`'s column involves the DSI.
+    pub(crate) fn depends_on_dsi(&self, j: usize) -> bool {
+        self.dsi_dependent[j]
     }
 
     /// Person-level DSI from per-pattern values.

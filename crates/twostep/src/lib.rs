@@ -45,6 +45,7 @@
 
 mod design;
 mod error;
+mod latent;
 mod pv;
 mod resample;
 mod rubin;
@@ -57,7 +58,8 @@ use egov_irt::{FitOptions, ItemFit};
 use serde::Serialize;
 
 pub use error::TwoStepError;
-pub use pv::{PvOptions, PvResult, plausible_values};
+pub use latent::LatentRegression;
+pub use pv::{PvOptions, PvResult, conditioned_plausible_values, plausible_values};
 pub use resample::{
     BootstrapOptions, BootstrapResult, Centre, ReplicateVariance, ReplicateWeights,
     ResampledEstimate, bootstrap, replicate_variance, replicate_weights,

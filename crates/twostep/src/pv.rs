@@ -6,12 +6,17 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::design::{Prepared, dsi_column, naive_options, with_column};
+use crate::latent::{LatentRegression, conditioned_draws};
 use crate::rubin::{RubinCombined, rubin};
 use crate::{DSI, TwoStepData, TwoStepError};
 
-/// Result of [`plausible_values`].
+/// Result of [`plausible_values`] or [`conditioned_plausible_values`].
 #[derive(Debug, Clone, Serialize)]
 pub struct PvResult {
+    /// How the values were drawn.
+    pub method: String,
+    /// The conditioning model, for [`conditioned_plausible_values`].
+    pub latent_regression: Option<LatentRegression>,
     /// Number of plausible values M.
     pub draws: usize,
     /// Seed of the draws.
@@ -89,6 +94,46 @@ impl Default for PvOptions {
 /// assert!(dsi.between > 0.0 && dsi.total > dsi.within);
 /// ```
 pub fn plausible_values(data: &TwoStepData, opts: &PvOptions) -> Result<PvResult, TwoStepError> {
+    check_draws(opts)?;
+    let prepared = Prepared::new(data, &opts.irt, opts.conf_level)?;
+    pv_from_prepared(&prepared, opts)
+}
+
+/// Plausible values drawn from each person's posterior under a *latent regression* prior
+/// θ_i ~ N(z_i'Γ, σ²), where z_i holds the regression's covariates (every model-matrix column
+/// that does not involve the DSI) and its outcome. Γ and σ are fitted by EM with the item
+/// parameters fixed at the full-sample 2PL estimates (Mislevy 1991; the conditioning model of
+/// NAEP and PISA). Because the imputation model contains every variable of the analysis model,
+/// the regressions on these values estimate the coefficients on (standardised) true skill,
+/// which the EAP regression and unconditioned plausible values do not. Interactions of the DSI
+/// with covariates are not mirrored in the conditioning model (main effects only).
+///
+/// ```
+/// use egov_twostep::{conditioned_plausible_values, PvOptions, simulate::{simulate, SimulationSpec}};
+/// let sim = simulate(&SimulationSpec { persons: 800, ..SimulationSpec::default() });
+/// let data = sim.data("y ~ dsi + urban");
+/// let pv = conditioned_plausible_values(&data, &PvOptions { draws: 5, ..PvOptions::default() }).unwrap();
+/// let lr = pv.latent_regression.as_ref().unwrap();
+/// assert!(lr.converged && lr.variables == ["(Intercept)", "urban", "y"]);
+/// assert!(pv.term("dsi").unwrap().estimate > 0.0);
+/// ```
+pub fn conditioned_plausible_values(
+    data: &TwoStepData,
+    opts: &PvOptions,
+) -> Result<PvResult, TwoStepError> {
+    check_draws(opts)?;
+    let prepared = Prepared::new(data, &opts.irt, opts.conf_level)?;
+    let (draws, fit) = conditioned_draws(&prepared, opts.draws, opts.seed)?;
+    combine(
+        &prepared,
+        opts,
+        draws,
+        "latent regression on the covariates and the outcome".into(),
+        Some(fit),
+    )
+}
+
+pub(crate) fn check_draws(opts: &PvOptions) -> Result<(), TwoStepError> {
     if opts.draws < 2 {
         return Err(TwoStepError::BadOption {
             option: "draws",
@@ -98,8 +143,7 @@ pub fn plausible_values(data: &TwoStepData, opts: &PvOptions) -> Result<PvResult
             ),
         });
     }
-    let prepared = Prepared::new(data, &opts.irt, opts.conf_level)?;
-    pv_from_prepared(&prepared, opts)
+    Ok(())
 }
 
 pub(crate) fn pv_from_prepared(
@@ -113,6 +157,22 @@ pub(crate) fn pv_from_prepared(
         opts.draws,
         opts.seed,
     );
+    combine(
+        prepared,
+        opts,
+        draws,
+        "N(0, 1) prior (unconditioned)".into(),
+        None,
+    )
+}
+
+fn combine(
+    prepared: &Prepared,
+    opts: &PvOptions,
+    draws: Vec<Vec<Option<f64>>>,
+    method: String,
+    latent_regression: Option<LatentRegression>,
+) -> Result<PvResult, TwoStepError> {
     let naive_opts = naive_options(&prepared.data.naive_vcov, opts.conf_level);
     type DrawFit = Result<(Vec<f64>, Vec<f64>), TwoStepError>;
     let fits: Vec<DrawFit> = draws
@@ -153,6 +213,8 @@ pub(crate) fn pv_from_prepared(
     let df_complete = prepared.naive.df_resid;
     let combined = rubin(&estimates, &variances, df_complete, opts.conf_level);
     Ok(PvResult {
+        method,
+        latent_regression,
         draws: opts.draws,
         seed: opts.seed,
         df_complete,

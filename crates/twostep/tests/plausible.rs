@@ -90,3 +90,72 @@ fn comparison_table_lines_up_the_three_methods() {
     assert_eq!(pub_table.columns.len(), 3);
     assert!(pub_table.to_markdown().contains("Two-step bootstrap"));
 }
+
+/// Known truth: on one large sample, the regression on conditioned plausible values lands closer
+/// to the regression on the true (standardised) skill than the EAP regression and the
+/// unconditioned plausible values do, for the DSI and for a covariate correlated with skill.
+#[test]
+fn conditioned_plausible_values_recover_the_true_skill_regression() {
+    use egov_econ::{EstimateOptions, Vcov, regress};
+    use egov_twostep::{conditioned_plausible_values, naive};
+    let sim = simulate(&SimulationSpec {
+        persons: 30_000,
+        seed: 8,
+        ..SimulationSpec::default()
+    });
+    let formula = "y ~ dsi + female + urban + age + education";
+    let data = sim.data(formula);
+    // Oracle: the same regression on true θ standardised with the weights.
+    let (sw, s1, s2) = sim
+        .theta
+        .iter()
+        .zip(&sim.weights)
+        .fold((0.0, 0.0, 0.0), |(a, b, c), (t, w)| {
+            (a + w, b + w * t, c + w * t * t)
+        });
+    let (mean, sd) = (s1 / sw, (s2 / sw - (s1 / sw).powi(2)).sqrt());
+    let mut frame = sim.frame.clone();
+    frame
+        .push_numeric("dsi", sim.theta.iter().map(|t| (t - mean) / sd).collect())
+        .unwrap();
+    frame.push_numeric("w", sim.weights.clone()).unwrap();
+    let oracle = regress(
+        formula,
+        &frame,
+        &EstimateOptions {
+            weights: Some("w".into()),
+            vcov: Vcov::Iid,
+            conf_level: 0.95,
+        },
+    )
+    .unwrap();
+    let eap = naive(&data, 0.95, &Default::default()).unwrap().regression;
+    let opts = PvOptions {
+        draws: 5,
+        ..PvOptions::default()
+    };
+    let pv = plausible_values(&data, &opts).unwrap();
+    let cpv = conditioned_plausible_values(&data, &opts).unwrap();
+    let lr = cpv.latent_regression.as_ref().unwrap();
+    assert!(
+        lr.converged,
+        "EM did not converge in {} iterations",
+        lr.iterations
+    );
+    assert!(lr.sigma > 0.3 && lr.sigma < 1.0, "residual SD {}", lr.sigma);
+    for term in ["dsi", "urban"] {
+        let truth = oracle.coefficient(term).unwrap().estimate;
+        let err_cpv = (cpv.term(term).unwrap().estimate - truth).abs();
+        let err_eap = (eap.coefficient(term).unwrap().estimate - truth).abs();
+        let err_pv = (pv.term(term).unwrap().estimate - truth).abs();
+        let se = cpv.term(term).unwrap().std_error;
+        assert!(
+            err_cpv < err_eap && err_cpv < err_pv,
+            "{term}: errors conditioned {err_cpv}, EAP {err_eap}, unconditioned {err_pv}"
+        );
+        assert!(
+            err_cpv < 2.0 * se,
+            "{term}: conditioned error {err_cpv} vs SE {se}"
+        );
+    }
+}

@@ -6,10 +6,10 @@ use super::dsi::DsiResult;
 use crate::config::AnalysisConfig;
 use anyhow::Context;
 use egov_econ::{
-    BinaryChoice, Categorical, Column, EstimateOptions, Frame, Regression, Vcov, WaldTest, logit,
-    lpm, model_matrix, probit,
+    BinaryChoice, Column, EstimateOptions, Frame, Regression, Vcov, WaldTest, logit, lpm,
+    model_matrix, probit,
 };
-use egov_survey::{AnalysisFrame, CategoricalVar, ExtraValues};
+use egov_survey::AnalysisFrame;
 use serde::Serialize;
 
 /// A joint test with a readable name.
@@ -65,49 +65,11 @@ enum Robust {
     Binary(BinaryChoice),
 }
 
-fn categorical(var: &CategoricalVar) -> Categorical {
-    Categorical {
-        codes: var.codes.clone(),
-        levels: var.levels.iter().map(|l| l.name.clone()).collect(),
-        reference: var.reference,
-    }
-}
-
-/// The covariate frame: every analysis variable under its canonical name, categoricals with the
-/// codebook's level slugs and reference, plus `weight`, `household` and, when mapped, `psu` and
-/// `stratum` (no skill index).
+/// The covariate frame of `egov lpm` ([`crate::frame::from_analysis`]): every analysis variable
+/// under its canonical name, categoricals with the codebook's level slugs and reference, the
+/// items, `weight`, `household` and, when mapped, `psu` and `stratum` (no skill index).
 pub fn base_frame(af: &AnalysisFrame) -> anyhow::Result<Frame> {
-    let nan = |v: &Option<f64>| v.unwrap_or(f64::NAN);
-    let mut f = Frame::new();
-    f.push_numeric(
-        "egov",
-        af.outcome
-            .iter()
-            .map(|v| v.map_or(f64::NAN, f64::from))
-            .collect(),
-    )?;
-    f.push_numeric("age", af.age.iter().map(nan).collect())?;
-    for var in af.categoricals() {
-        f.push_categorical(&var.name, categorical(var))?;
-    }
-    for extra in &af.extras {
-        match &extra.values {
-            ExtraValues::Numeric(v) => f.push_numeric(&extra.name, v.iter().map(nan).collect())?,
-            ExtraValues::Categorical(c) => f.push_categorical(&extra.name, categorical(c))?,
-        };
-    }
-    f.push_numeric("weight", af.weight.clone())?;
-    f.push_numeric(
-        "household",
-        af.household.iter().map(|&h| f64::from(h)).collect(),
-    )?;
-    if let Some(psu) = &af.psu {
-        f.push_numeric("psu", psu.iter().map(|&p| f64::from(p)).collect())?;
-    }
-    if let Some(s) = &af.stratum {
-        f.push_numeric("stratum", s.iter().map(|&p| f64::from(p)).collect())?;
-    }
-    Ok(f)
+    Ok(crate::frame::from_analysis(af)?.frame)
 }
 
 /// The model frame: [`base_frame`] plus `dsi`, `dsi_se` and `count_index`.

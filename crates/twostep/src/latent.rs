@@ -1,0 +1,246 @@
+//! Plausible values conditioned on the analysis model's variables: a latent regression
+//! θ_i ~ N(z_i'Γ, σ²) with the item parameters fixed at their 2PL estimates (Mislevy 1991).
+
+use egov_irt::{ItemEstimate, MISSING};
+use nalgebra::{Cholesky, DMatrix, DVector};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::TwoStepError;
+use crate::design::Prepared;
+
+/// Grid for the posterior: `GRID_POINTS` equally spaced nodes on [−GRID_LIMIT, GRID_LIMIT].
+const GRID_POINTS: usize = 121;
+const GRID_LIMIT: f64 = 6.0;
+/// EM stops when no element of Γ or σ moves by more than this.
+const EM_TOLERANCE: f64 = 1e-6;
+const EM_MAX_ITERATIONS: usize = 1000;
+
+/// The fitted conditioning model.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LatentRegression {
+    /// Conditioning variables: the regression's non-DSI columns, then its outcome.
+    pub variables: Vec<String>,
+    /// Γ, one coefficient per variable.
+    pub coefficients: Vec<f64>,
+    /// Residual SD σ of θ given the variables.
+    pub sigma: f64,
+    /// EM iterations.
+    pub iterations: usize,
+    /// Whether EM met its tolerance (1e-6 on Γ and σ) within 1,000 iterations.
+    pub converged: bool,
+}
+
+fn grid() -> Vec<f64> {
+    let step = 2.0 * GRID_LIMIT / (GRID_POINTS - 1) as f64;
+    (0..GRID_POINTS)
+        .map(|q| -GRID_LIMIT + q as f64 * step)
+        .collect()
+}
+
+/// log P(pattern | θ_q) for every pattern (pattern-major).
+fn pattern_loglik(items: &[ItemEstimate], prepared: &Prepared, nodes: &[f64]) -> Vec<f64> {
+    let q = nodes.len();
+    let mut out = vec![0.0; prepared.patterns.len() * q];
+    for p in 0..prepared.patterns.len() {
+        let row = &mut out[p * q..(p + 1) * q];
+        for (item, &y) in items.iter().zip(prepared.patterns.pattern(p)) {
+            if y == MISSING {
+                continue;
+            }
+            for (acc, t) in row.iter_mut().zip(nodes) {
+                let z = item.a * t + item.d;
+                // log σ(z) or log(1 − σ(z)), stably.
+                let s = if y == 1 { -z } else { z };
+                *acc -= if s > 0.0 {
+                    s + (-s).exp().ln_1p()
+                } else {
+                    s.exp().ln_1p()
+                };
+            }
+        }
+    }
+    out
+}
+
+/// Normalised posterior over the grid for log-likelihood row `ll` and prior N(mu, sigma²).
+fn posterior(ll: &[f64], nodes: &[f64], mu: f64, sigma: f64, out: &mut [f64]) {
+    let inv = 0.5 / (sigma * sigma);
+    let mut max = f64::NEG_INFINITY;
+    for ((o, l), t) in out.iter_mut().zip(ll).zip(nodes) {
+        *o = l - (t - mu) * (t - mu) * inv;
+        max = max.max(*o);
+    }
+    let mut total = 0.0;
+    for o in out.iter_mut() {
+        *o = (*o - max).exp();
+        total += *o;
+    }
+    out.iter_mut().for_each(|o| *o /= total);
+}
+
+/// Plausible values, draw-major (None = no answered item).
+type Draws = Vec<Vec<Option<f64>>>;
+
+/// Fit the latent regression by EM and draw `draws` plausible values per person.
+///
+/// Persons outside the regression (missing covariates) are drawn from their N(0, 1)-prior
+/// posterior; they only enter the standardisation.
+pub(crate) fn conditioned_draws(
+    prepared: &Prepared,
+    draws: usize,
+    seed: u64,
+) -> Result<(Draws, LatentRegression), TwoStepError> {
+    let nodes = grid();
+    let q = nodes.len();
+    let ll = pattern_loglik(&prepared.fit.items, prepared, &nodes);
+    let z = &prepared.conditioning;
+    let m = prepared.rows.len();
+    let w: Vec<f64> = prepared
+        .rows
+        .iter()
+        .map(|&r| prepared.base_weights[r])
+        .collect();
+    let pattern_of: Vec<usize> = prepared
+        .rows
+        .iter()
+        .map(|&r| prepared.person_pattern[r].map(|p| p as usize))
+        .collect::<Option<_>>()
+        .ok_or_else(|| TwoStepError::Design("a regression row has no response pattern".into()))?;
+    // Z'WZ once, scaled to unit diagonal.
+    let mut zw = z.clone();
+    for (i, wi) in w.iter().enumerate() {
+        zw.row_mut(i).scale_mut(*wi);
+    }
+    let g = zw.tr_mul(z);
+    let kz = g.nrows();
+    let scale: Vec<f64> = (0..kz).map(|j| 1.0 / g[(j, j)].sqrt()).collect();
+    let gs = DMatrix::from_fn(kz, kz, |a, b| g[(a, b)] * scale[a] * scale[b]);
+    let chol = Cholesky::new(gs).ok_or_else(|| {
+        TwoStepError::Design(
+            "the conditioning variables are collinear; the latent regression cannot be fitted"
+                .into(),
+        )
+    })?;
+    let solve = |target: &[f64]| -> Vec<f64> {
+        let rhs = zw.tr_mul(&DVector::from_column_slice(target));
+        let b = chol.solve(&DVector::from_iterator(
+            kz,
+            (0..kz).map(|j| rhs[j] * scale[j]),
+        ));
+        (0..kz).map(|j| b[j] * scale[j]).collect()
+    };
+    let sum_w: f64 = w.iter().sum();
+    // Start: N(0, 1) posterior means regressed on Z.
+    let e_step = |mu: &[f64], sigma: f64| -> (Vec<f64>, Vec<f64>) {
+        (0..m)
+            .into_par_iter()
+            .map_init(
+                || vec![0.0; q],
+                |post, i| {
+                    let p = pattern_of[i];
+                    posterior(&ll[p * q..(p + 1) * q], &nodes, mu[i], sigma, post);
+                    let (s1, s2) = post
+                        .iter()
+                        .zip(&nodes)
+                        .fold((0.0, 0.0), |(a, b), (w, t)| (a + w * t, b + w * t * t));
+                    (s1, (s2 - s1 * s1).max(0.0))
+                },
+            )
+            .unzip()
+    };
+    let (start, _) = e_step(&vec![0.0; m], 1.0);
+    let mut gamma = solve(&start);
+    let mut sigma = 1.0;
+    let mut iterations = 0;
+    let mut converged = false;
+    while iterations < EM_MAX_ITERATIONS {
+        iterations += 1;
+        let mu: Vec<f64> = (z * DVector::from_column_slice(&gamma))
+            .iter()
+            .copied()
+            .collect();
+        let (mean, var) = e_step(&mu, sigma);
+        let new_gamma = solve(&mean);
+        let fitted = z * DVector::from_column_slice(&new_gamma);
+        let ss: f64 = (0..m)
+            .map(|i| w[i] * (var[i] + (mean[i] - fitted[i]).powi(2)))
+            .sum();
+        let new_sigma = (ss / sum_w).sqrt();
+        let change = gamma
+            .iter()
+            .zip(&new_gamma)
+            .map(|(a, b)| (a - b).abs())
+            .fold((sigma - new_sigma).abs(), f64::max);
+        gamma = new_gamma;
+        sigma = new_sigma;
+        if change < EM_TOLERANCE {
+            converged = true;
+            break;
+        }
+    }
+    let mu: Vec<f64> = (z * DVector::from_column_slice(&gamma))
+        .iter()
+        .copied()
+        .collect();
+
+    // Draws: inverse CDF on the grid plus a uniform position within the cell.
+    let half = GRID_LIMIT / (GRID_POINTS - 1) as f64;
+    let mut row_of = vec![usize::MAX; prepared.person_pattern.len()];
+    for (i, &r) in prepared.rows.iter().enumerate() {
+        row_of[r] = i;
+    }
+    let values: Vec<Vec<Option<f64>>> = (0..draws)
+        .into_par_iter()
+        .map(|d| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(d as u64);
+            let mut post = vec![0.0; q];
+            prepared
+                .person_pattern
+                .iter()
+                .enumerate()
+                .map(|(person, slot)| {
+                    let p = (*slot)? as usize;
+                    let (mu_i, s) = match row_of[person] {
+                        usize::MAX => (0.0, 1.0),
+                        i => (mu[i], sigma),
+                    };
+                    posterior(&ll[p * q..(p + 1) * q], &nodes, mu_i, s, &mut post);
+                    let u: f64 = rng.random();
+                    let mut acc = 0.0;
+                    let mut cell = q - 1;
+                    for (k, v) in post.iter().enumerate() {
+                        acc += v;
+                        if acc >= u {
+                            cell = k;
+                            break;
+                        }
+                    }
+                    let jitter: f64 = rng.random::<f64>() * 2.0 - 1.0;
+                    Some(nodes[cell] + jitter * half)
+                })
+                .collect()
+        })
+        .collect();
+    let mut variables: Vec<String> = prepared
+        .terms
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !prepared.depends_on_dsi(*j))
+        .map(|(_, t)| t.clone())
+        .collect();
+    variables.push(prepared.naive.outcome.clone());
+    Ok((
+        values,
+        LatentRegression {
+            variables,
+            coefficients: gamma,
+            sigma,
+            iterations,
+            converged,
+        },
+    ))
+}
