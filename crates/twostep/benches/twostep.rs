@@ -5,7 +5,9 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egov_twostep::simulate::{FULL_FORMULA, SimulationSpec, simulate};
-use egov_twostep::{BootstrapOptions, PvOptions, bootstrap, naive, plausible_values};
+use egov_twostep::{
+    BootstrapOptions, PvOptions, bootstrap, conditioned_plausible_values, naive, plausible_values,
+};
 
 fn replica(c: &mut Criterion) {
     let sim = simulate(&SimulationSpec {
@@ -21,6 +23,9 @@ fn replica(c: &mut Criterion) {
     });
     g.bench_function("plausible_values_10", |b| {
         b.iter(|| plausible_values(&data, &PvOptions::default()).unwrap())
+    });
+    g.bench_function("conditioned_plausible_values_10", |b| {
+        b.iter(|| conditioned_plausible_values(&data, &PvOptions::default()).unwrap())
     });
     let replicates: usize = std::env::var("TWOSTEP_BENCH_REPLICATES")
         .ok()

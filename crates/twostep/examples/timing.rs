@@ -4,7 +4,9 @@
 use std::time::Instant;
 
 use egov_twostep::simulate::{FULL_FORMULA, SimulationSpec, simulate};
-use egov_twostep::{BootstrapOptions, PvOptions, bootstrap, naive, plausible_values};
+use egov_twostep::{
+    BootstrapOptions, PvOptions, bootstrap, conditioned_plausible_values, naive, plausible_values,
+};
 
 fn main() {
     let args: Vec<usize> = std::env::args()
@@ -32,6 +34,13 @@ fn main() {
     let t = Instant::now();
     plausible_values(&data, &PvOptions::default()).expect("plausible values");
     println!("10 plausible values: {:.3} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let cpv = conditioned_plausible_values(&data, &PvOptions::default()).expect("conditioned");
+    println!(
+        "10 conditioned plausible values: {:.3} s ({} EM iterations)",
+        t.elapsed().as_secs_f64(),
+        cpv.latent_regression.as_ref().map_or(0, |l| l.iterations)
+    );
     let t = Instant::now();
     let boot = bootstrap(
         &data,

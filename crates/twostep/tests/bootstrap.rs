@@ -88,6 +88,10 @@ fn fixed_regressor_bootstrap_converges_to_cluster_robust_se() {
     for c in &fit.regression.coefficients {
         let b = boot.term(&c.term).unwrap();
         let ratio = b.std_error / c.std_error;
+        eprintln!(
+            "{}: bootstrap SE {:.5}, CR1 SE {:.5}, ratio {ratio:.3}",
+            c.term, b.std_error, c.std_error
+        );
         assert!(
             (ratio - 1.0).abs() < 0.08,
             "{}: bootstrap SE {} vs CR1 {} (ratio {ratio})",

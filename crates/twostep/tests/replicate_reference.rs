@@ -50,6 +50,11 @@ fn jk1_matches_r_survey_with_replicates() {
             let j: usize = f[1].parse().unwrap();
             let (est, se): (f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
             let e = &ours.lpm[j];
+            eprintln!(
+                "{label} term {j}: SE ours {:.12} R {se:.12} (relative difference {:.1e})",
+                e.std_error,
+                (e.std_error - se).abs() / se
+            );
             assert!(
                 (e.estimate - est).abs() < 1e-10 * (1.0 + est.abs()),
                 "{label} term {j}: estimate {} vs R {est}",

@@ -46,7 +46,12 @@ fn case(name: &str) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
     }
 }
 
+static MAX_REL: std::sync::Mutex<f64> = std::sync::Mutex::new(0.0);
+
 fn close(ours: f64, theirs: f64, what: &str) {
+    let rel = (ours - theirs).abs() / theirs.abs().max(1e-300);
+    let mut max = MAX_REL.lock().unwrap();
+    *max = max.max(rel);
     let tol = 1e-10 * theirs.abs().max(1e-12);
     assert!(
         (ours - theirs).abs() <= tol,
@@ -84,6 +89,10 @@ fn rubin_matches_mice_and_mitools() {
         checked += 1;
     }
     assert_eq!(checked, 18);
+    eprintln!(
+        "largest relative difference from R: {:.1e}",
+        *MAX_REL.lock().unwrap()
+    );
 }
 
 #[test]
