@@ -25,9 +25,9 @@ import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
-from egov_helpers import ROOT, egov, work_dir
+from egov_helpers import ROOT, egov, egov_json, work_dir
 
 pd.set_option("display.float_format", "{:.4g}".format)
 pd.set_option("display.width", 120)
@@ -100,10 +100,14 @@ display(Markdown(section(report, "Findings")))
 
 # %% [markdown]
 # The regional table behind the findings and the charts (weighted shares with design-based
-# confidence intervals):
+# confidence intervals), and the chart drawn from the same numbers (`figures/`; notebook 3 shows
+# them all):
 
 # %%
 pd.read_csv(report_dir / "tables" / "by_region.csv")
+
+# %%
+display(Image(filename=str(report_dir / "figures" / "uptake_by_region.png"), width=760))
 
 # %% [markdown]
 # ## 3. The DSI is an estimate: what the usual standard errors miss
@@ -118,36 +122,39 @@ pd.read_csv(report_dir / "tables" / "by_region.csv")
 #
 # Two corrections, both in the `egov-twostep` crate:
 #
-# * **Two-step bootstrap.** Resample the survey's primary sampling units within strata
-#   (Rao–Wu–Yue), and in *every* replicate refit the item model, rescore, re-standardise the DSI
-#   and refit the regression. The spread of the replicate estimates includes the first step's
-#   uncertainty (point 1), and the resampling of PSUs also accounts for the clustered design.
+# * **Two-step bootstrap.** Resample households (the survey interviews every adult of a
+#   household, so households are the independent units here), and in *every* replicate refit the
+#   item model, rescore, re-standardise the DSI and refit the regression. The spread of the
+#   replicate estimates includes the first step's uncertainty (point 1) and the correlation within
+#   households. With `--vcov design` the bootstrap resamples the survey's PSUs within strata
+#   instead (Rao–Wu–Yue).
 # * **Plausible values.** Draw several values of skill from each person's posterior, run the
 #   regression on each draw, and combine the results by Rubin's rules: the total variance adds
 #   the *between-draw* variance to the average within-draw variance. The fraction of missing
 #   information (FMI) says how much of a coefficient's uncertainty comes from not observing skill
 #   (point 2).
 #
-# The bootstrap is configured in the analysis file. We copy the replica's configuration, point it
-# at the replica with absolute paths, and ask for both corrections with a modest 99 bootstrap
-# replicates so the notebook runs quickly (the default, 999, gives steadier interval ends).
+# `egov lpm --inference` runs either. We use a modest 99 bootstrap replicates so the notebook runs
+# quickly (the default, 999, gives steadier interval ends). The same corrections can be part of
+# `egov reproduce` through the configuration file (`[inference] methods = ["pv", "bootstrap"]`);
+# by default it runs the plausible values, for the report's section on the uncertainty of the
+# index and `tables/inference.*`.
 
 # %%
-config = (ROOT / "docs" / "analysis-replica.toml").read_text()
-config = config.replace('"../fixtures/', f'"{ROOT.as_posix()}/fixtures/')
-config = re.sub(r"(?m)^methods = .*$", 'methods = ["bootstrap", "pv"]', config)
-config = re.sub(r"(?m)^replicates = .*$", "replicates = 99", config)
-config_path = out / "analysis-uncertainty.toml"
-config_path.write_text(config)
-print(re.search(r"(?ms)^\[inference\].*?(?=^\[)", config).group(0))
-
-# %%
-uncertainty_dir = out / "uncertainty"
-run = egov("reproduce", "--config", config_path, "--out", uncertainty_dir, "--force")
-inference = json.loads((uncertainty_dir / "tables" / "inference.json").read_text())
-print(f"bootstrap: {inference['bootstrap'][0]}, {inference['bootstrap'][1]} replicates")
-print(f"plausible values: {inference['plausible_values']} draws; naive variance: {inference['naive_vcov']}")
-rows = pd.DataFrame(inference["rows"]).set_index("term")
+bootstrap = egov_json("lpm", "--inference", "bootstrap", "--replicates", "99", "--seed", "2021")
+plausible = egov_json("lpm", "--inference", "pv", "--draws", "10", "--seed", "2021")
+print(f"bootstrap: {bootstrap['inference']['table']['bootstrap'][0]} of "
+      f"{bootstrap['inference']['resampling_units']}, "
+      f"{bootstrap['inference']['table']['bootstrap'][1]} replicates, "
+      f"{len(bootstrap['inference']['bootstrap']['failures'])} failed")
+print(f"plausible values: {plausible['inference']['table']['plausible_values']} draws; "
+      f"naive variance: {plausible['inference']['table']['naive_vcov']}")
+boot_rows = pd.DataFrame(bootstrap["inference"]["table"]["rows"]).set_index("term")
+pv_rows = pd.DataFrame(plausible["inference"]["table"]["rows"]).set_index("term")
+rows = boot_rows[["estimate", "naive_se", "naive_interval", "bootstrap_se", "se_ratio_bootstrap",
+                  "bootstrap_percentile", "bootstrap_bc"]].join(
+    pv_rows[["pv_estimate", "pv_se", "se_ratio_pv", "pv_fmi", "pv_interval"]]
+)
 key_terms = ["dsi", "education::higher", "education::tvet", "urban::urban", "labour::student",
              "labour::pensioner", "region::almaty_city"]
 rows.loc[key_terms, ["estimate", "naive_se", "bootstrap_se", "se_ratio_bootstrap",
@@ -182,7 +189,9 @@ plt.show()
 #   parameters are estimated very precisely, so re-estimating the scale in every replicate adds
 #   little: the ratios of bootstrap to naive standard errors lie around 1, mostly within ±10% —
 #   about the bootstrap's own noise, since with 99 replicates a bootstrap standard error is
-#   uncertain by roughly 1/√(2 × 99) ≈ 7%. In a smaller survey the first step would matter more.
+#   uncertain by roughly 1/√(2 × 99) ≈ 7% — and on the replica household members share no
+#   unobserved influence (notebook 2). In a smaller survey, or with real households, the
+#   corrections would matter more.
 # * **Plausible values move the estimates, not just the standard errors.** Their DSI coefficient
 #   is clearly smaller than the EAP regression's, and the education coefficients are larger. The
 #   draws use each person's posterior *without* conditioning on education, age or labour status,
@@ -207,7 +216,7 @@ print(f"EAP regression: {rows.loc['dsi', 'estimate']:.3f}; plausible values: {ro
 # 1. `egov reproduce` turns a data file and a configuration into a complete, checkable set of
 #    tables, models, figures and a report; `manifest.json` ties them to the exact input and seed.
 # 2. With the survey's size, the two-step bootstrap shows that estimating the item parameters adds
-#    little uncertainty; the design (PSUs within strata) is what the bootstrap mainly accounts for.
+#    little uncertainty to the regression.
 # 3. Measurement error in the index is the bigger issue: it attenuates the skills coefficient and
 #    shifts effect to correlated covariates. Read the DSI coefficient as an attenuated estimate of
 #    the effect of skill, and the covariates' effects as partly including skill.
