@@ -16,6 +16,8 @@ fn main() {
     let base = patterns.pattern_weights(&person_pattern, Some(&sim.weights));
     let full =
         fit_patterns(&patterns, &base, &sim.item_names, &FitOptions::default()).expect("fit");
+    let singletons = patterns.person_counts().iter().filter(|&&c| c == 1).count();
+    println!("{singletons} patterns held by one person");
     println!(
         "{} patterns; full fit: {} EM + {} Newton iterations",
         patterns.len(),

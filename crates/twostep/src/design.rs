@@ -304,16 +304,34 @@ impl<'a> Prepared<'a> {
     }
 
     /// Refit the item model and rescore under person weights `w` (zero = not drawn); returns the
-    /// standardised DSI per pattern.
+    /// standardised DSI per pattern (NaN for patterns with zero replicate weight).
     pub(crate) fn rescore(
         &self,
         w: &[f64],
         irt: &FitOptions,
         refit: bool,
     ) -> Result<Vec<f64>, String> {
-        let pattern_weights = self.patterns.pattern_weights(&self.person_pattern, Some(w));
+        let all_weights = self.patterns.pattern_weights(&self.person_pattern, Some(w));
+        // Patterns nobody in the replicate carries add exact zeros to the likelihood and need no
+        // score: leave them out (about a fifth of the replica's patterns in a bootstrap draw).
+        let kept: Vec<usize> = (0..all_weights.len())
+            .filter(|&p| all_weights[p] > 0.0)
+            .collect();
+        let subset;
+        let (patterns, pattern_weights) = if kept.len() == all_weights.len() {
+            (&self.patterns, all_weights)
+        } else {
+            let n_items = self.patterns.n_items();
+            let mut responses = Vec::with_capacity(kept.len() * n_items);
+            for &p in &kept {
+                responses.extend_from_slice(self.patterns.pattern(p));
+            }
+            subset = Patterns::from_table(&responses, n_items, &vec![1; kept.len()])
+                .map_err(|e| e.to_string())?;
+            (&subset, kept.iter().map(|&p| all_weights[p]).collect())
+        };
         let items: std::borrow::Cow<[ItemEstimate]> = if refit {
-            let fit = fit_patterns(&self.patterns, &pattern_weights, self.data.item_names, irt)
+            let fit = fit_patterns(patterns, &pattern_weights, self.data.item_names, irt)
                 .map_err(|e| e.to_string())?;
             if !fit.converged {
                 return Err("item model did not converge".into());
@@ -322,14 +340,22 @@ impl<'a> Prepared<'a> {
         } else {
             std::borrow::Cow::Borrowed(&self.fit.items)
         };
-        let theta: Vec<f64> = eap_patterns(&items, &self.patterns, &self.quad)
+        let theta: Vec<f64> = eap_patterns(&items, patterns, &self.quad)
             .map_err(|e| e.to_string())?
             .iter()
             .map(|s| s.theta)
             .collect();
         let (mean, sd) = pattern_moments(&theta, &pattern_weights)
             .ok_or_else(|| "the skill index has no variation in the replicate".to_string())?;
-        Ok(theta.iter().map(|t| (t - mean) / sd).collect())
+        if patterns.len() == self.patterns.len() {
+            return Ok(theta.iter().map(|t| (t - mean) / sd).collect());
+        }
+        // Patterns outside the replicate get NaN: their persons have weight zero.
+        let mut out = vec![f64::NAN; self.patterns.len()];
+        for (t, &p) in theta.iter().zip(&kept) {
+            out[p] = (t - mean) / sd;
+        }
+        Ok(out)
     }
 
     /// Whether term `j`'s column involves the DSI.
@@ -532,6 +558,48 @@ mod tests {
             egov_econ::regress(FULL_FORMULA, &f, &naive_options(&Vcov::Iid, 0.95)).unwrap();
         let slow: Vec<f64> = reference.coefficients.iter().map(|c| c.estimate).collect();
         assert_close(&fast, &slow, 1e-9);
+    }
+
+    #[test]
+    fn dropping_zero_weight_patterns_changes_nothing() {
+        let sim = simulate(&SimulationSpec {
+            persons: 1500,
+            ..SimulationSpec::default()
+        });
+        let data = sim.data("y ~ dsi");
+        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        let w: Vec<f64> = sim
+            .households
+            .iter()
+            .zip(&p.base_weights)
+            .map(|(h, b)| b * f64::from((h * 5 + 1) % 3))
+            .collect();
+        let opts = p.warm_start(&FitOptions::default(), 1e-6);
+        let fast = p.rescore(&w, &opts, true).unwrap();
+        // Reference: every pattern kept, zero weights included.
+        let pw = p.patterns.pattern_weights(&p.person_pattern, Some(&w));
+        assert!(
+            pw.iter().any(|v| *v == 0.0),
+            "the draw should leave some pattern out"
+        );
+        let fit = fit_patterns(&p.patterns, &pw, data.item_names, &opts).unwrap();
+        let theta: Vec<f64> = eap_patterns(&fit.items, &p.patterns, &p.quad)
+            .unwrap()
+            .iter()
+            .map(|s| s.theta)
+            .collect();
+        let (mean, sd) = pattern_moments(&theta, &pw).unwrap();
+        for (k, (f, t)) in fast.iter().zip(&theta).enumerate() {
+            if pw[k] > 0.0 {
+                assert!(
+                    (f - (t - mean) / sd).abs() < 1e-10,
+                    "pattern {k}: {f} vs {}",
+                    (t - mean) / sd
+                );
+            } else {
+                assert!(f.is_nan());
+            }
+        }
     }
 
     #[test]
