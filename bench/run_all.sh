@@ -78,9 +78,13 @@ if [ "$quick" = 0 ]; then
     # (c) criterion benches of the light crates (short measurement windows).
     for crate in irt econ charts twostep; do
         if compgen -G "crates/$crate/benches/*.rs" >/dev/null; then
-            echo "== cargo bench -p egov-$crate"
-            cargo bench -p "egov-$crate" -- --warm-up-time 1 --measurement-time 3 \
-                2>&1 | grep -E "time:|^[a-z_0-9/]+ *$|^rows=|error" | tee "$res/bench-$crate.log" || true
+            # One --bench per file: the criterion flags would be refused by the lib's test harness.
+            for file in crates/$crate/benches/*.rs; do
+                bench=$(basename "$file" .rs)
+                echo "== cargo bench -p egov-$crate --bench $bench"
+                cargo bench -p "egov-$crate" --bench "$bench" -- --warm-up-time 1 --measurement-time 3 \
+                    2>&1 | grep -E "time:|^[a-z_0-9/]+ *$|^rows=|[Ee]rror" | tee -a "$res/bench-$crate.log" || true
+            done
         else
             echo "== egov-$crate has no criterion benches"
         fi
