@@ -18,7 +18,8 @@ def hyperfine(path):
     if not path.exists():
         return None
     r = json.loads(path.read_text())["results"][0]
-    return {"median": r["median"], "min": r["min"], "max": r["max"], "runs": len(r["times"])}
+    return {"median": r["median"], "min": r["min"], "max": r["max"], "runs": len(r["times"]),
+            "cpu": r["user"] + r["system"]}
 
 
 def fmt(seconds):
@@ -59,6 +60,17 @@ def main():
     print(f"load average before: {meta.get('load_before', '?')}; after: {meta.get('load_after', '?')}")
     print(f"egov binary: {meta.get('egov_bin', '?')} (profile: {meta.get('profile', '?')})\n")
     if eg or py:
+        print("## end to end (hyperfine)\n")
+        print("| command | runs | median wall | min | max | mean CPU (user+sys) |")
+        print("|---|---|---|---|---|---|")
+        for name, h in ((f"egov reproduce [{meta.get('profile', '?')}]", eg),
+                        ("python3 bench/pipeline/reproduce.py", py)):
+            if h:
+                print(f"| {name} | {h['runs']} | {fmt(h['median'])} | {fmt(h['min'])} | "
+                      f"{fmt(h['max'])} | {fmt(h['cpu'])} |")
+        if eg and py:
+            print(f"\nratio python / egov: wall (median) {py['median'] / eg['median']:.1f}×, "
+                  f"CPU {py['cpu'] / eg['cpu']:.1f}×\n")
         rows.append(("pipeline", f"egov reproduce ({meta.get('profile', '?')})",
                      eg and eg["median"], "python reproduce.py", py and py["median"]))
     # Stage timings, side by side where the stage names agree.
