@@ -65,6 +65,28 @@ def main():
             r, q = rows["dsi"], py["pv"]["dsi"]
             print(f"plausible values, dsi: egov {r['pv_estimate']:.5f} (se {r['pv_se']:.5f}), "
                   f"python {q['estimate']:.5f} (se {q['std_error']:.5f}) — different random draws")
+    descriptives = egov_dir / "tables/descriptives.json"
+    if descriptives.exists():
+        import pandas as pd
+
+        worst = {"uptake": [0.0, 0.0], "dsi": [0.0, 0.0]}
+        n_rows = 0
+        for table in json.loads(descriptives.read_text())["tables"]:
+            path = py_dir / f"tables/{table['name']}.csv"
+            if not path.exists():
+                continue
+            theirs_t = pd.read_csv(path, header=[0, 1], index_col=0)
+            # Both list the groups in codebook order (age groups x urban/rural, urban first).
+            for row, (_, other) in zip(table["rows"], theirs_t.iterrows()):
+                n_rows += 1
+                for var in worst:
+                    worst[var][0] = max(worst[var][0],
+                                        abs(row[var]["estimate"] - other[(var, "mean")]))
+                    worst[var][1] = max(worst[var][1],
+                                        abs(row[var]["std_error"] - other[(var, "se")]))
+        print(f"weighted group means, {n_rows} groups: largest |difference| uptake mean "
+              f"{worst['uptake'][0]:.1e}, se {worst['uptake'][1]:.1e}; DSI mean "
+              f"{worst['dsi'][0]:.1e}, se {worst['dsi'][1]:.1e}")
     for test in lpm.get("tests", []):
         other = py["tests"].get(test["name"], {})
         print(f"test {test['name']}: F egov {test['f']:.4f} (p {test['f_p_value']:.3g}), "
