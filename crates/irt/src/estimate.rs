@@ -258,8 +258,7 @@ impl Workspace {
             self.opg.iter_mut().for_each(|v| *v = 0.0);
         }
         let mut post = vec![0.0; q];
-        let mut g = vec![0.0; m];
-        let mut answered = Vec::with_capacity(j);
+        let mut answered: Vec<(usize, f64)> = Vec::with_capacity(m);
         let mut loglik = 0.0;
         for (index, &w) in weights.iter().enumerate() {
             if w <= 0.0 {
@@ -281,35 +280,39 @@ impl Workspace {
                 }
             }
             if with_opg {
-                // Per-pattern score: Σ_q post_q (y_i − P_iq) (θ_q, 1) for answered items.
+                // Per-pattern score: Σ_q post_q (y_i − P_iq) (θ_q, 1) for answered items, kept as a compact
+                // list of (parameter index, value) so the outer product touches only answered items.
                 let mean_theta: f64 = post.iter().zip(&quad.nodes).map(|(p, t)| p * t).sum();
                 answered.clear();
                 for (i, &y) in pattern.iter().enumerate() {
                     if y == MISSING {
                         continue;
                     }
-                    answered.push(i);
                     let row = &self.p[i * q..(i + 1) * q];
                     let (mut ep, mut etp) = (0.0, 0.0);
-                    for k in 0..q {
-                        let pp = post[k] * row[k];
+                    for ((p, r), t) in post.iter().zip(row).zip(&quad.nodes) {
+                        let pp = p * r;
                         ep += pp;
-                        etp += pp * quad.nodes[k];
+                        etp += pp * t;
                     }
                     let yf = f64::from(y);
-                    g[2 * i] = yf * mean_theta - etp;
-                    g[2 * i + 1] = yf - ep;
+                    answered.push((2 * i, yf * mean_theta - etp));
+                    answered.push((2 * i + 1, yf - ep));
                 }
-                for &i in &answered {
-                    for &k in &answered {
-                        for r in 0..2 {
-                            let gi = w * g[2 * i + r];
-                            let row =
-                                &mut self.opg[(2 * i + r) * m + 2 * k..(2 * i + r) * m + 2 * k + 2];
-                            row[0] += gi * g[2 * k];
-                            row[1] += gi * g[2 * k + 1];
-                        }
+                // Upper triangle only (indices ascend); mirrored once after the pattern loop.
+                for (at, &(r, gr)) in answered.iter().enumerate() {
+                    let wg = w * gr;
+                    let row = &mut self.opg[r * m..(r + 1) * m];
+                    for &(c, gc) in &answered[at..] {
+                        row[c] += wg * gc;
                     }
+                }
+            }
+        }
+        if with_opg {
+            for r in 0..m {
+                for c in 0..r {
+                    self.opg[r * m + c] = self.opg[c * m + r];
                 }
             }
         }
@@ -358,14 +361,17 @@ impl Workspace {
             h[(2 * i + 1) * m + 2 * i + 1] -= s0;
         }
         let mut post = vec![0.0; q];
-        let mut residual = vec![0.0; j * q];
-        let mut weighted = vec![0.0; 3 * j * q];
         let mut answered = Vec::with_capacity(j);
         let mut g = vec![0.0; m];
-        // Complete patterns use the expansion (y_i − P_i)(y_k − P_k) = y_i y_k − y_i P_k − y_k P_i + P_i P_k:
-        // the last term summed over patterns only needs the posterior mass per node, so its J² × Q cost is
-        // paid once instead of once per pattern.
-        let mut complete_mass = vec![0.0; q];
+        // Every pattern uses the expansion (y_i − P_i)(y_k − P_k) = y_i y_k − y_i P_k − y_k P_i + P_i P_k over
+        // its answered items: the first three terms need only J posterior moments per pattern, and the last
+        // term summed over patterns needs only the posterior mass per node of the patterns where both i and k
+        // are answered, M − A_i − A_k + B_ik (all patterns, minus those missing i or k, plus those missing
+        // both), so its J² × Q cost is paid once instead of once per pattern.
+        let mut all_mass = vec![0.0; q];
+        let mut missing_mass = vec![0.0; j * q];
+        let mut pair_missing_mass = vec![0.0; j * j * q];
+        let mut missing = Vec::with_capacity(j);
         let mut u = vec![0.0; 3 * j];
         let add_block = |h: &mut [f64], i: usize, k: usize, block: [[f64; 2]; 2], w: f64| {
             for (r, row) in block.iter().enumerate() {
@@ -380,92 +386,51 @@ impl Workspace {
             }
             let pattern = patterns.pattern(index);
             self.posterior(pattern, &mut post);
-            if !pattern.contains(&MISSING) {
-                let (mut m0, mut m1, mut m2) = (0.0, 0.0, 0.0);
-                for (k, t) in quad.nodes.iter().enumerate() {
-                    m0 += post[k];
-                    m1 += post[k] * t;
-                    m2 += post[k] * t * t;
-                    complete_mass[k] += w * post[k];
-                }
-                let mom = [m0, m1, m2];
-                for i in 0..j {
-                    let row = &self.p[i * q..(i + 1) * q];
-                    let (mut u0, mut u1, mut u2) = (0.0, 0.0, 0.0);
-                    for k in 0..q {
-                        let pp = post[k] * row[k];
-                        let t = quad.nodes[k];
-                        u0 += pp;
-                        u1 += pp * t;
-                        u2 += pp * t * t;
-                    }
-                    u[3 * i] = u0;
-                    u[3 * i + 1] = u1;
-                    u[3 * i + 2] = u2;
-                    let y = f64::from(pattern[i]);
-                    g[2 * i] = y * m1 - u1;
-                    g[2 * i + 1] = y * m0 - u0;
-                }
-                for i in 0..j {
-                    let yi = f64::from(pattern[i]);
-                    for k in 0..j {
-                        let yk = f64::from(pattern[k]);
-                        // Σ_q post θ^e (y_i y_k − y_i P_k − y_k P_i), e = 0, 1, 2.
-                        let part =
-                            |e: usize| yi * yk * mom[e] - yi * u[3 * k + e] - yk * u[3 * i + e];
-                        let block = [
-                            [
-                                part(2) - g[2 * i] * g[2 * k],
-                                part(1) - g[2 * i] * g[2 * k + 1],
-                            ],
-                            [
-                                part(1) - g[2 * i + 1] * g[2 * k],
-                                part(0) - g[2 * i + 1] * g[2 * k + 1],
-                            ],
-                        ];
-                        add_block(&mut h, i, k, block, w);
-                    }
-                }
-                continue;
+            let (mut m0, mut m1, mut m2) = (0.0, 0.0, 0.0);
+            for ((p, t), mass) in post.iter().zip(&quad.nodes).zip(all_mass.iter_mut()) {
+                m0 += p;
+                m1 += p * t;
+                m2 += p * t * t;
+                *mass += w * p;
             }
+            let mom = [m0, m1, m2];
             answered.clear();
+            missing.clear();
             for (i, &y) in pattern.iter().enumerate() {
                 if y == MISSING {
+                    missing.push(i);
                     continue;
                 }
                 answered.push(i);
-                let (mut g0, mut g1) = (0.0, 0.0);
-                for k in 0..q {
-                    let e = y as f64 - self.p[i * q + k];
-                    residual[i * q + k] = e;
-                    let pe = post[k] * e;
-                    let pte = pe * quad.nodes[k];
-                    weighted[3 * i * q + k] = pe;
-                    weighted[(3 * i + 1) * q + k] = pte;
-                    weighted[(3 * i + 2) * q + k] = pte * quad.nodes[k];
-                    g0 += pe;
-                    g1 += pte;
+                let row = &self.p[i * q..(i + 1) * q];
+                let (mut u0, mut u1, mut u2) = (0.0, 0.0, 0.0);
+                for ((p, r), t) in post.iter().zip(row).zip(&quad.nodes) {
+                    let pp = p * r;
+                    u0 += pp;
+                    u1 += pp * t;
+                    u2 += pp * t * t;
                 }
-                g[2 * i] = g1;
-                g[2 * i + 1] = g0;
+                u[3 * i] = u0;
+                u[3 * i + 1] = u1;
+                u[3 * i + 2] = u2;
+                let y = f64::from(y);
+                g[2 * i] = y * m1 - u1;
+                g[2 * i + 1] = y * m0 - u0;
             }
             for (ai, &i) in answered.iter().enumerate() {
-                let pe = &weighted[3 * i * q..(3 * i + 1) * q];
-                let pte = &weighted[(3 * i + 1) * q..(3 * i + 2) * q];
-                let ptte = &weighted[(3 * i + 2) * q..(3 * i + 3) * q];
+                let yi = f64::from(pattern[i]);
                 for &k in &answered[ai..] {
-                    let e = &residual[k * q..(k + 1) * q];
-                    let (mut m0, mut m1, mut m2) = (0.0, 0.0, 0.0);
-                    for n in 0..q {
-                        m0 += pe[n] * e[n];
-                        m1 += pte[n] * e[n];
-                        m2 += ptte[n] * e[n];
-                    }
+                    let yk = f64::from(pattern[k]);
+                    // Σ_q post θ^e (y_i y_k − y_i P_k − y_k P_i), e = 0, 1, 2.
+                    let part = |e: usize| yi * yk * mom[e] - yi * u[3 * k + e] - yk * u[3 * i + e];
                     let block = [
-                        [m2 - g[2 * i] * g[2 * k], m1 - g[2 * i] * g[2 * k + 1]],
                         [
-                            m1 - g[2 * i + 1] * g[2 * k],
-                            m0 - g[2 * i + 1] * g[2 * k + 1],
+                            part(2) - g[2 * i] * g[2 * k],
+                            part(1) - g[2 * i] * g[2 * k + 1],
+                        ],
+                        [
+                            part(1) - g[2 * i + 1] * g[2 * k],
+                            part(0) - g[2 * i + 1] * g[2 * k + 1],
                         ],
                     ];
                     add_block(&mut h, i, k, block, w);
@@ -475,19 +440,43 @@ impl Workspace {
                     }
                 }
             }
+            for (bi, &i) in missing.iter().enumerate() {
+                for (mass, p) in missing_mass[i * q..(i + 1) * q].iter_mut().zip(&post) {
+                    *mass += w * p;
+                }
+                for &k in &missing[bi + 1..] {
+                    let at = (i * j + k) * q;
+                    for (mass, p) in pair_missing_mass[at..at + q].iter_mut().zip(&post) {
+                        *mass += w * p;
+                    }
+                }
+            }
         }
-        // The P_i P_k term of the complete patterns, once over the nodes.
+        // The P_i P_k term, once over the nodes, with the mass of the patterns answering both items.
+        let mut mass = vec![0.0; q];
         for i in 0..j {
-            for k in 0..j {
+            for k in i..j {
+                let lo = i.min(k);
+                let hi = i.max(k);
+                for n in 0..q {
+                    mass[n] = all_mass[n] - missing_mass[i * q + n];
+                    if k != i {
+                        mass[n] +=
+                            pair_missing_mass[(lo * j + hi) * q + n] - missing_mass[k * q + n];
+                    }
+                }
                 let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
                 let (pi, pk) = (&self.p[i * q..(i + 1) * q], &self.p[k * q..(k + 1) * q]);
-                for (n, (mass, t)) in complete_mass.iter().zip(&quad.nodes).enumerate() {
+                for (n, (mass, t)) in mass.iter().zip(&quad.nodes).enumerate() {
                     let v = mass * pi[n] * pk[n];
                     s0 += v;
                     s1 += v * t;
                     s2 += v * t * t;
                 }
                 add_block(&mut h, i, k, [[s2, s1], [s1, s0]], 1.0);
+                if k != i {
+                    add_block(&mut h, k, i, [[s2, s1], [s1, s0]], 1.0);
+                }
             }
         }
         h
