@@ -95,13 +95,18 @@ def load(data_path, codebook_path):
     cb = tomllib.loads(pathlib.Path(codebook_path).read_text(encoding="utf-8"))
     raw = pd.read_parquet(data_path)
     cols = cb["columns"]
+    # Without a design in the codebook each respondent is its own PSU in one stratum (as egov).
     frame = pd.DataFrame({
         "respondent": raw[cols["respondent_id"]].astype(str),
         "household": raw[cols["household_id"]].astype(str),
-        "weight": raw[cols["weight"]].astype(float),
-        "psu": raw[cols["psu"]],
-        "stratum": raw[cols["stratum"]],
+        "weight": raw[cols["weight"]].astype(float) if "weight" in cols else 1.0,
+        "psu": raw[cols["psu"]] if "psu" in cols else np.arange(len(raw)),
+        "stratum": raw[cols["stratum"]] if "stratum" in cols and "psu" in cols else 0,
     })
+    if frame["weight"].isna().any() or (frame["weight"] < 0).any():
+        bad = frame.index[frame["weight"].isna() | (frame["weight"] < 0)][0]
+        raise SystemExit(f"column {cols['weight']}: row {bad} has weight {frame['weight'][bad]}; "
+                         "weights must be present and non-negative")
     missing = {}
     # Outcome: yes -> 1, no -> 0, missing codes -> NaN (counted).
     oc = cb["outcome"]
