@@ -15,6 +15,9 @@
 //!   a survey (bootstrap, JK1, JKn or a custom variance formula).
 //! * [`plausible_values`]: M posterior draws of skill, the LPM on each, combined by [`rubin`]'s
 //!   rules with Barnard–Rubin degrees of freedom.
+//! * [`conditioned_plausible_values`]: the same with draws from a latent-regression prior that
+//!   contains the regression's covariates and outcome (fitted by EM), which removes the bias that
+//!   EAP shrinkage causes in the coefficients.
 //! * [`compare`]: a table of naive, bootstrap and plausible-value inference side by side (JSON,
 //!   Markdown, LaTeX, or the econ crate's publication table).
 //! * [`simulate`]: survey-like data with known truth, used by the tests, the benchmark and the
@@ -26,8 +29,8 @@
 //! What the corrections do and do not fix: resampling both steps gives standard errors that
 //! include the estimation of the item parameters and of the standardisation, for the quantity the
 //! two-step estimator converges to. It does not remove the bias that EAP shrinkage causes in the
-//! coefficients of covariates correlated with skill; the Monte Carlo study in the methodology
-//! notes measures both.
+//! DSI coefficient and in the coefficients of covariates correlated with skill; conditioned
+//! plausible values do. The Monte Carlo study in the methodology notes measures both.
 //!
 //! ```
 //! use egov_twostep::{analyse, compare, BootstrapOptions, PvOptions};
