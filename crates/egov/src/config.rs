@@ -161,6 +161,10 @@ pub struct InferenceConfig {
     /// Plausible values drawn per person.
     #[serde(default = "default_draws")]
     pub draws: usize,
+    /// Draw plausible values from a latent-regression prior on the model's covariates and outcome
+    /// (true, the default), or from the N(0, 1) prior of the item model (false).
+    #[serde(default = "default_true")]
+    pub pv_conditioning: bool,
     /// Bootstrap replicates.
     #[serde(default = "default_replicates")]
     pub replicates: usize,
@@ -175,6 +179,9 @@ fn default_methods() -> Vec<String> {
 fn default_draws() -> usize {
     10
 }
+fn default_true() -> bool {
+    true
+}
 fn default_replicates() -> usize {
     999
 }
@@ -187,6 +194,7 @@ impl Default for InferenceConfig {
         InferenceConfig {
             methods: default_methods(),
             draws: default_draws(),
+            pv_conditioning: true,
             replicates: default_replicates(),
             seed: default_seed(),
         }
@@ -414,7 +422,6 @@ impl AnalysisConfig {
     }
 
     /// True when chart `name` is selected.
-    #[allow(dead_code)] // read by the charts stage
     pub fn wants_chart(&self, name: &str) -> bool {
         let inc = &self.charts.include;
         !inc.iter().any(|c| c == "none")

@@ -14,6 +14,8 @@ use egov_twostep::{BootstrapOptions, InferenceTable, PvOptions, TwoStepData};
 pub struct InferenceResult {
     /// Naive, bootstrap and plausible-value inference side by side.
     pub table: InferenceTable,
+    /// Whether the plausible values were drawn under a latent regression.
+    pub conditioned: bool,
     /// Resampling unit of the bootstrap, when run.
     pub resampling: Option<String>,
     /// Bootstrap replicates that failed (index, reason).
@@ -83,23 +85,32 @@ pub fn run(
             b.set_position(done as u64);
         }
     };
+    let conditioned = config.inference.pv_conditioning;
     let analysis = egov_twostep::analyse(
         &data,
         boot.as_ref(),
-        pv.as_ref(),
+        if conditioned { None } else { pv.as_ref() },
         want_boot.then_some(&tick as &(dyn Fn(usize) + Sync)),
     )
     .context("two-step inference for the estimated DSI")?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let pv_result = match (&pv, conditioned) {
+        (Some(p), true) => Some(
+            egov_twostep::conditioned_plausible_values(&data, p)
+                .context("plausible values conditioned on a latent regression")?,
+        ),
+        _ => analysis.plausible_values.clone(),
+    };
     let table = egov_twostep::compare(
         &analysis.naive,
         analysis.bootstrap.as_ref(),
-        analysis.plausible_values.as_ref(),
+        pv_result.as_ref(),
     );
     Ok(Some(InferenceResult {
         table,
+        conditioned: conditioned && want_pv,
         resampling: want_boot.then(|| resampling.to_string()),
         failures: analysis.bootstrap.map(|b| b.failures).unwrap_or_default(),
     }))

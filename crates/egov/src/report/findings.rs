@@ -296,13 +296,23 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
             num(100.0 * row.naive_se, 2)
         )];
         if let (Some(est), Some(se), Some(fmi)) = (row.pv_estimate, row.pv_se, row.pv_fmi) {
-            parts.push(format!(
-                "with {} plausible values the standard error is {} pp (fraction of missing information {}) and the estimate {} pp (draws made without a background model add the index's measurement error to the regressor, which pulls its coefficient towards zero)",
-                inf.table.plausible_values.unwrap_or(0),
-                num(100.0 * se, 2),
-                num(fmi, 2),
-                num(100.0 * est, 1)
-            ));
+            parts.push(if inf.conditioned {
+                format!(
+                    "{} plausible values drawn under a latent regression on the model's covariates and outcome give {} pp with a standard error of {} pp (fraction of missing information {}): the effect of skill itself, free of the shrinkage of the EAP score",
+                    inf.table.plausible_values.unwrap_or(0),
+                    num(100.0 * est, 1),
+                    num(100.0 * se, 2),
+                    num(fmi, 2)
+                )
+            } else {
+                format!(
+                    "with {} plausible values the standard error is {} pp (fraction of missing information {}) and the estimate {} pp (draws made without a background model add the index's measurement error to the regressor, which pulls its coefficient towards zero)",
+                    inf.table.plausible_values.unwrap_or(0),
+                    num(100.0 * se, 2),
+                    num(fmi, 2),
+                    num(100.0 * est, 1)
+                )
+            });
         }
         if let Some(se) = row.bootstrap_se {
             parts.push(format!(

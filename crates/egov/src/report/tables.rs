@@ -671,7 +671,12 @@ fn inference_table(a: &Analysis, labels: &TermLabels) -> Option<TableFile> {
     )];
     if let Some(m) = t.plausible_values {
         notes.push(format!(
-            "Plausible values: {m} draws of skill from each respondent's posterior, each standardised, the LPM on each, combined by Rubin's rules with Barnard–Rubin degrees of freedom; FMI = fraction of missing information (seed {}).",
+            "Plausible values: {m} draws of skill from each respondent's posterior{}, each standardised, the LPM on each, combined by Rubin's rules with Barnard–Rubin degrees of freedom; FMI = fraction of missing information (seed {}).",
+            if inf.conditioned {
+                " under a latent-regression prior on the model's covariates and outcome (fitted by EM)"
+            } else {
+                " under the N(0, 1) prior"
+            },
             a.config.inference.seed
         ));
     }
