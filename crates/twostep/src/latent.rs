@@ -81,6 +81,66 @@ fn posterior(ll: &[f64], nodes: &[f64], mu: f64, sigma: f64, out: &mut [f64]) {
     out.iter_mut().for_each(|o| *o /= total);
 }
 
+/// exp(log-likelihood − its maximum) per pattern, pattern-major: the likelihood part of every
+/// posterior, exponentiated once.
+fn scaled_likelihood(ll: &[f64], q: usize) -> Vec<f64> {
+    let mut out = vec![0.0; ll.len()];
+    for (row, dst) in ll.chunks_exact(q).zip(out.chunks_exact_mut(q)) {
+        let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        for (d, l) in dst.iter_mut().zip(row) {
+            *d = (l - max).exp();
+        }
+    }
+    out
+}
+
+/// The N(μ, σ²) prior on an equally spaced grid factorises as
+/// exp(−t²/2σ²) · exp(t₀μ/σ²) · exp(Δμ/σ²)^q · const, so a posterior costs two `exp` calls
+/// instead of one per node. Falls back to the log-space [`posterior`] when the factors could
+/// overflow or the product underflows.
+struct FastPrior<'a> {
+    nodes: &'a [f64],
+    gauss: Vec<f64>,
+    inv_var: f64,
+    sigma: f64,
+}
+
+impl<'a> FastPrior<'a> {
+    fn new(nodes: &'a [f64], sigma: f64) -> Self {
+        let inv_var = 1.0 / (sigma * sigma);
+        FastPrior {
+            nodes,
+            gauss: nodes
+                .iter()
+                .map(|t| (-0.5 * t * t * inv_var).exp())
+                .collect(),
+            inv_var,
+            sigma,
+        }
+    }
+
+    fn posterior(&self, lik: &[f64], ll: &[f64], mu: f64, out: &mut [f64]) {
+        let n = self.nodes.len();
+        let x0 = self.nodes[0] * mu * self.inv_var;
+        let x1 = self.nodes[n - 1] * mu * self.inv_var;
+        if x0.abs().max(x1.abs()) > 300.0 {
+            return posterior(ll, self.nodes, mu, self.sigma, out);
+        }
+        let ratio = ((self.nodes[1] - self.nodes[0]) * mu * self.inv_var).exp();
+        let mut tilt = x0.exp();
+        let mut total = 0.0;
+        for ((o, l), g) in out.iter_mut().zip(lik).zip(&self.gauss) {
+            *o = l * g * tilt;
+            total += *o;
+            tilt *= ratio;
+        }
+        if !(total.is_finite() && total > 1e-280) {
+            return posterior(ll, self.nodes, mu, self.sigma, out);
+        }
+        out.iter_mut().for_each(|o| *o /= total);
+    }
+}
+
 /// Plausible values, draw-major (None = no answered item).
 type Draws = Vec<Vec<Option<f64>>>;
 
@@ -96,6 +156,7 @@ pub(crate) fn conditioned_draws(
     let nodes = grid();
     let q = nodes.len();
     let ll = pattern_loglik(&prepared.fit.items, prepared, &nodes);
+    let lik = scaled_likelihood(&ll, q);
     let z = &prepared.conditioning;
     let m = prepared.rows.len();
     let w: Vec<f64> = prepared
@@ -135,13 +196,15 @@ pub(crate) fn conditioned_draws(
     let sum_w: f64 = w.iter().sum();
     // Start: N(0, 1) posterior means regressed on Z.
     let e_step = |mu: &[f64], sigma: f64| -> (Vec<f64>, Vec<f64>) {
+        let prior = FastPrior::new(&nodes, sigma);
         (0..m)
             .into_par_iter()
             .map_init(
                 || vec![0.0; q],
                 |post, i| {
                     let p = pattern_of[i];
-                    posterior(&ll[p * q..(p + 1) * q], &nodes, mu[i], sigma, post);
+                    let range = p * q..(p + 1) * q;
+                    prior.posterior(&lik[range.clone()], &ll[range], mu[i], post);
                     let (s1, s2) = post
                         .iter()
                         .zip(&nodes)
@@ -195,6 +258,8 @@ pub(crate) fn conditioned_draws(
     let values: Vec<Vec<Option<f64>>> = (0..draws)
         .into_par_iter()
         .map(|d| {
+            let conditional = FastPrior::new(&nodes, sigma);
+            let standard = FastPrior::new(&nodes, 1.0);
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(d as u64);
             let mut post = vec![0.0; q];
@@ -204,11 +269,12 @@ pub(crate) fn conditioned_draws(
                 .enumerate()
                 .map(|(person, slot)| {
                     let p = (*slot)? as usize;
-                    let (mu_i, s) = match row_of[person] {
-                        usize::MAX => (0.0, 1.0),
-                        i => (mu[i], sigma),
+                    let (mu_i, prior) = match row_of[person] {
+                        usize::MAX => (0.0, &standard),
+                        i => (mu[i], &conditional),
                     };
-                    posterior(&ll[p * q..(p + 1) * q], &nodes, mu_i, s, &mut post);
+                    let range = p * q..(p + 1) * q;
+                    prior.posterior(&lik[range.clone()], &ll[range], mu_i, &mut post);
                     let u: f64 = rng.random();
                     let mut acc = 0.0;
                     let mut cell = q - 1;
@@ -243,4 +309,32 @@ pub(crate) fn conditioned_draws(
             converged,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_posterior_equals_log_space_posterior() {
+        let nodes = grid();
+        let q = nodes.len();
+        // A likelihood row shaped like a 2PL pattern: log-concave, peaked near 0.7.
+        let ll: Vec<f64> = nodes
+            .iter()
+            .map(|t| -1.8 * (t - 0.7) * (t - 0.7) - 0.3 * t.abs())
+            .collect();
+        let lik = scaled_likelihood(&ll, q);
+        let (mut fast, mut slow) = (vec![0.0; q], vec![0.0; q]);
+        for sigma in [0.05, 0.3, 0.8, 1.0, 2.5] {
+            let prior = FastPrior::new(&nodes, sigma);
+            for mu in [-4.0, -1.3, 0.0, 0.4, 2.2, 5.5] {
+                prior.posterior(&lik, &ll, mu, &mut fast);
+                posterior(&ll, &nodes, mu, sigma, &mut slow);
+                for (a, b) in fast.iter().zip(&slow) {
+                    assert!((a - b).abs() < 1e-12, "sigma {sigma}, mu {mu}: {a} vs {b}");
+                }
+            }
+        }
+    }
 }
