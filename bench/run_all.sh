@@ -9,7 +9,8 @@
 #     $CARGO_TARGET_DIR/release/egov if it exists, else $CARGO_TARGET_DIR/debug/egov
 #     (CARGO_TARGET_DIR defaults to target). The profile measured is printed: a dev build runs
 #     polars unoptimised, so its figure is not the release figure.
-# (b) hyperfine on bench/pipeline/reproduce.py (pandas + girth + statsmodels + matplotlib).
+# (b) hyperfine on bench/pipeline/reproduce.py (pandas + girth + statsmodels + matplotlib), then on
+#     bench/pipeline/reproduce.R (base R + sandwich + survey) when R has those packages.
 # (c) cargo bench for each of egov-irt, egov-econ, egov-charts, egov-twostep that has benches
 #     (release builds of crates without polars); TWOSTEP_BENCH_REPLICATES defaults to 99 here.
 # (d) bench/irt/run.sh (egov-irt vs girth) and the peers of bench/econ (statsmodels, pyfixest,
@@ -70,8 +71,20 @@ fi
 hyperfine --runs "$py_runs" --export-json "$res/python.json" -n "python reproduce.py" \
     "python3 bench/pipeline/reproduce.py --quiet --out /tmp/egov-py-bench-out"
 cp /tmp/egov-py-bench-out/key_numbers.json "$res/"
+# (b') the R pipeline, when R has sandwich, survey and RcppTOML (it reads a CSV copy: no Parquet
+# reader is installed for R; the conversion is not timed).
+r_dir=""
+if command -v Rscript >/dev/null && Rscript -e 'for (p in c("sandwich", "survey", "RcppTOML")) stopifnot(requireNamespace(p, quietly = TRUE))' >/dev/null 2>&1; then
+    python3 -c "import pandas as pd; pd.read_parquet('fixtures/replica/kz_ict2021_SYNTHETIC_replica.parquet').to_csv('/tmp/egov-replica.csv', index=False)"
+    hyperfine --runs "$py_runs" --export-json "$res/r.json" -n "Rscript reproduce.R" \
+        "Rscript bench/pipeline/reproduce.R /tmp/egov-replica.csv /tmp/egov-r-bench-out 2>/dev/null"
+    cp /tmp/egov-r-bench-out/key_numbers.json "$res/r_key_numbers.json"
+    r_dir=/tmp/egov-r-bench-out
+else
+    echo "skipping the R pipeline: Rscript with sandwich, survey and RcppTOML not found" >&2
+fi
 if [ -f /tmp/egov-bench-out/tables/lpm.json ]; then
-    python3 bench/pipeline/compare.py /tmp/egov-bench-out /tmp/egov-py-bench-out | tee "$res/compare.txt"
+    python3 bench/pipeline/compare.py /tmp/egov-bench-out /tmp/egov-py-bench-out $r_dir | tee "$res/compare.txt"
 fi
 
 if [ "$quick" = 0 ]; then

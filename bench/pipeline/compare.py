@@ -1,10 +1,10 @@
 """Set the Python pipeline's key numbers beside those of `egov reproduce`.
 
-    python3 bench/pipeline/compare.py EGOV_OUT_DIR PY_OUT_DIR
+    python3 bench/pipeline/compare.py EGOV_OUT_DIR PY_OUT_DIR [R_OUT_DIR]
 
 EGOV_OUT_DIR is the `--out` directory of `egov reproduce` (its `tables/lpm.json`, the `egov lpm`
 JSON contract); PY_OUT_DIR is the `--out` directory of `bench/pipeline/reproduce.py` (its
-`key_numbers.json`). Prints the main LPM coefficients and HC1 standard errors of both, their
+`key_numbers.json`); R_OUT_DIR, optional, that of `bench/pipeline/reproduce.R`. Prints the main LPM coefficients and HC1 standard errors of both, their
 largest absolute differences, and the joint tests. Differences come from the DSI: girth's EM
 stops early (at most 25 cycles, tolerance 1e-3 on the slopes) and scores on a different
 quadrature, so its DSI differs slightly from egov-irt's converged estimate; the regression
@@ -91,6 +91,29 @@ def main():
         other = py["tests"].get(test["name"], {})
         print(f"test {test['name']}: F egov {test['f']:.4f} (p {test['f_p_value']:.3g}), "
               f"python {other.get('f', float('nan')):.4f} (p {other.get('f_p_value', float('nan')):.3g})")
+
+    if len(sys.argv) > 3:
+        compare_r(ours, pathlib.Path(sys.argv[3]), egov_dir)
+
+
+def compare_r(ours, r_dir, egov_dir):
+    r = json.loads((r_dir / "key_numbers.json").read_text())
+    print(f"R peer ({r['tool']}, 2PL by EM in {r['em_cycles']} cycles):")
+    for key, field in (("lpm_estimate", "estimate"), ("lpm_se_hc1", "std_error")):
+        common = [t for t in ours if t in r[key]]
+        worst = max(common, key=lambda t: abs(ours[t][field] - r[key][t]))
+        print(f"  LPM {field}: {len(common)} terms, largest |difference| "
+              f"{abs(ours[worst][field] - r[key][worst]):.2e} ({worst}); dsi egov "
+              f"{ours['dsi'][field]:.6f}, R {r[key]['dsi']:.6f}")
+    for link in ("logit", "probit"):
+        path = egov_dir / f"tables/{link}.json"
+        if path.exists():
+            ame = {a["term"]: a["estimate"] for a in json.loads(path.read_text())["ame"]}
+            theirs = r[f"ame_{link}"]
+            common = [t for t in ame if t in theirs]
+            worst = max(common, key=lambda t: abs(ame[t] - theirs[t]))
+            print(f"  {link} AMEs (level vs reference): {len(common)} terms, largest |difference| "
+                  f"{abs(ame[worst] - theirs[worst]):.2e} ({worst})")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
     python3 bench/pipeline/summarise.py RESULTS_DIR [CRITERION_DIR]
 
-Reads what run_all.sh left in RESULTS_DIR: hyperfine exports (`egov.json`, `python.json`),
-the Python pipeline's `key_numbers.json` (stage timings of its last run), egov's
+Reads what run_all.sh left in RESULTS_DIR: hyperfine exports (`egov.json`, `python.json`,
+`r.json`), the Python and R pipelines' `key_numbers.json` / `r_key_numbers.json` (stage timings
+of their last run), egov's
 `manifest.json` (stage timings, when it records them), the peer logs (`irt.log`, `econ.log`) and
 the criterion estimates written under CRITERION_DIR since `started` (a marker file).
 """
@@ -56,6 +57,7 @@ def main():
     rows = []  # (section, name, median seconds, peer name, peer median seconds)
     meta = json.loads((res / "meta.json").read_text()) if (res / "meta.json").exists() else {}
     eg, py = hyperfine(res / "egov.json"), hyperfine(res / "python.json")
+    rr = hyperfine(res / "r.json")
     print(f"# bench/run_all.sh summary ({meta.get('date', '?')})")
     print(f"load average before: {meta.get('load_before', '?')}; after: {meta.get('load_after', '?')}")
     print(f"egov binary: {meta.get('egov_bin', '?')} (profile: {meta.get('profile', '?')})\n")
@@ -64,7 +66,8 @@ def main():
         print("| command | runs | median wall | min | max | mean CPU (user+sys) |")
         print("|---|---|---|---|---|---|")
         for name, h in ((f"egov reproduce [{meta.get('profile', '?')}]", eg),
-                        ("python3 bench/pipeline/reproduce.py", py)):
+                        ("python3 bench/pipeline/reproduce.py", py),
+                        ("Rscript bench/pipeline/reproduce.R", rr)):
             if h:
                 print(f"| {name} | {h['runs']} | {fmt(h['median'])} | {fmt(h['min'])} | "
                       f"{fmt(h['max'])} | {fmt(h['cpu'])} |")
@@ -73,6 +76,9 @@ def main():
                   f"CPU {py['cpu'] / eg['cpu']:.1f}×\n")
         rows.append(("pipeline", f"egov reproduce ({meta.get('profile', '?')})",
                      eg and eg["median"], "python reproduce.py", py and py["median"]))
+        if rr:
+            rows.append(("pipeline", f"egov reproduce ({meta.get('profile', '?')})",
+                         eg and eg["median"], "R reproduce.R", rr["median"]))
     # Stage timings, side by side where the stage names agree.
     kn = res / "key_numbers.json"
     py_stages = json.loads(kn.read_text())["timings_s"] if kn.exists() else {}
@@ -86,9 +92,11 @@ def main():
                 eg_stages.append(("total", manifest["total_ms"] / 1e3))
         else:
             eg_stages = stage_timings(manifest)
+    rk = res / "r_key_numbers.json"
+    r_stages = json.loads(rk.read_text())["timings_s"] if rk.exists() else {}
     if py_stages or eg_stages:
         print("## stages of one run (seconds)\n")
-        print("| stage | egov | python |\n|---|---|---|")
+        print("| stage | egov | python | R |\n|---|---|---|---|")
         canonical = ["imports", "load", "dsi", "descriptives", "models", "inference", "charts",
                      "report", "total"]
 
@@ -97,11 +105,12 @@ def main():
             pos = canonical.index(base) if base in canonical else len(canonical) - 1
             return (pos, name != base, name)
 
-        names = sorted(dict.fromkeys([s for s, _ in (eg_stages or [])] + list(py_stages)),
-                       key=order)
+        names = sorted(dict.fromkeys([s for s, _ in (eg_stages or [])] + list(py_stages)
+                                     + list(r_stages)), key=order)
         eg_map = dict(eg_stages or [])
         for s in names:
-            print(f"| {s} | {fmt(eg_map.get(s))} | {fmt(py_stages.get(s))} |")
+            print(f"| {s} | {fmt(eg_map.get(s))} | {fmt(py_stages.get(s))} | "
+                  f"{fmt(r_stages.get(s))} |")
         print()
     # Criterion estimates written during this run.
     marker = res / "started"
