@@ -618,51 +618,76 @@ pub(crate) fn build(
     })
 }
 
-/// One model-matrix column with its data resolved once.
+/// One group of model-matrix columns with its data resolved once.
 enum Resolved<'a> {
-    Intercept,
-    Numeric(&'a [f64]),
-    Level(&'a [Option<u32>], u32),
-    General(&'a ColumnSpec),
+    Intercept(u32),
+    /// A numeric column raised to a power (`x` or `I(x^p)`), model-matrix column `.2`.
+    Numeric(&'a [f64], i32, u32),
+    /// Consecutive indicator columns of one categorical column: `columns[code]` is the model-matrix
+    /// column of that level (u32::MAX for the reference level and levels without a column).
+    Levels(&'a [Option<u32>], Vec<u32>),
+    General(&'a ColumnSpec, u32),
 }
 
 /// The non-zeros of each model-matrix row, straight from the frame.
+///
+/// The indicators of one categorical column are resolved together: a row looks its code up once
+/// instead of comparing it with every level, and emits at most one non-zero for the block.
 fn sparse_rows(specs: &[ColumnSpec], data: &Frame, rows: &[usize]) -> SparseRows {
-    let resolved: Vec<Resolved> = specs
-        .iter()
-        .map(|spec| match spec.factors.as_slice() {
-            [] => Resolved::Intercept,
-            [Factor::Num { col, power: 1 }] => match data.column(col) {
-                Ok(Column::Numeric(v)) => Resolved::Numeric(v),
-                _ => Resolved::General(spec),
+    let mut resolved: Vec<Resolved> = Vec::with_capacity(specs.len());
+    for (j, spec) in specs.iter().enumerate() {
+        let j32 = j as u32;
+        let general = Resolved::General(spec, j32);
+        let next = match spec.factors.as_slice() {
+            [] => Resolved::Intercept(j32),
+            [Factor::Num { col, power }] => match data.column(col) {
+                Ok(Column::Numeric(v)) => Resolved::Numeric(v, *power, j32),
+                _ => general,
             },
             [Factor::Level { col, level }] => match data.column(col) {
-                Ok(Column::Categorical(c)) => Resolved::Level(&c.codes, *level),
-                _ => Resolved::General(spec),
+                Ok(Column::Categorical(c)) => {
+                    // Join the previous block when it is the same categorical column (the columns
+                    // then stay in ascending order within every row).
+                    if let Some(Resolved::Levels(codes, columns)) = resolved.last_mut()
+                        && std::ptr::eq(*codes, c.codes.as_slice())
+                        && columns.get(*level as usize) == Some(&u32::MAX)
+                    {
+                        columns[*level as usize] = j32;
+                        continue;
+                    }
+                    let mut columns = vec![u32::MAX; c.levels.len().max(*level as usize + 1)];
+                    columns[*level as usize] = j32;
+                    Resolved::Levels(&c.codes, columns)
+                }
+                _ => general,
             },
-            _ => Resolved::General(spec),
-        })
-        .collect();
+            _ => general,
+        };
+        resolved.push(next);
+    }
     let mut ptr = Vec::with_capacity(rows.len() + 1);
-    let mut col = Vec::new();
-    let mut val = Vec::new();
+    let per_row = resolved.len();
+    let mut col = Vec::with_capacity(rows.len() * per_row);
+    let mut val = Vec::with_capacity(rows.len() * per_row);
     ptr.push(0);
     for &i in rows {
-        for (j, r) in resolved.iter().enumerate() {
-            let v = match r {
-                Resolved::Intercept => 1.0,
-                Resolved::Numeric(x) => x[i],
-                Resolved::Level(codes, level) => {
-                    if codes[i] == Some(*level) {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                }
-                Resolved::General(spec) => spec_value(spec, data, i, None),
+        for r in &resolved {
+            let (j, v) = match r {
+                Resolved::Intercept(j) => (*j, 1.0),
+                // Same arithmetic as `spec_value` (1 · x^p), so both paths give identical columns.
+                Resolved::Numeric(x, 1, j) => (*j, x[i]),
+                Resolved::Numeric(x, power, j) => (*j, 1.0 * x[i].powi(*power)),
+                Resolved::Levels(codes, columns) => match codes[i] {
+                    Some(code) => match columns.get(code as usize) {
+                        Some(&j) if j != u32::MAX => (j, 1.0),
+                        _ => continue,
+                    },
+                    None => continue,
+                },
+                Resolved::General(spec, j) => (*j, spec_value(spec, data, i, None)),
             };
             if v != 0.0 {
-                col.push(j as u32);
+                col.push(j);
                 val.push(v);
             }
         }

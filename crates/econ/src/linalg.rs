@@ -118,16 +118,59 @@ pub fn ols_coefficients(
     Ok(beta.iter().copied().collect())
 }
 
-/// Maps an identifier column to dense group indices 0..G.
+/// Maps an identifier column to dense group indices 0..G, numbered in order of first appearance.
+///
+/// Survey files list the members of a household together, so a row usually repeats the previous
+/// row's identifier: that case skips the hash lookup. Keys are hashed with one multiply (they are
+/// identifiers from the caller's own data, so a DoS-resistant hash buys nothing here).
 pub(crate) fn group_ids(values: impl Iterator<Item = u64>) -> (Vec<u32>, usize) {
-    let mut map: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    let mut map: std::collections::HashMap<u64, u32, IdHashBuilder> =
+        std::collections::HashMap::with_hasher(IdHashBuilder);
+    let mut previous: Option<(u64, u32)> = None;
     let ids: Vec<u32> = values
         .map(|v| {
+            if let Some((key, id)) = previous
+                && key == v
+            {
+                return id;
+            }
             let next = map.len() as u32;
-            *map.entry(v).or_insert(next)
+            let id = *map.entry(v).or_insert(next);
+            previous = Some((v, id));
+            id
         })
         .collect();
     (ids, map.len())
+}
+
+/// Multiplicative hashing of u64 identifiers (Fibonacci hashing, folded so the high bits that
+/// hashbrown uses for its control bytes depend on every input bit).
+#[derive(Default, Clone, Copy)]
+struct IdHashBuilder;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::BuildHasher for IdHashBuilder {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        let x = (self.0 ^ v ^ (v >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
 }
 
 /// The non-zero entries of a design matrix, row by row (compressed sparse rows).
@@ -249,14 +292,14 @@ impl SparseRows {
 
     /// X'v.
     pub(crate) fn tr_mul_vec(&self, v: &[f64]) -> DVector<f64> {
-        let mut out = DVector::zeros(self.k);
-        for (i, &vi) in v.iter().enumerate() {
-            let (cols, vals) = self.row(i);
+        let mut out = vec![0.0; self.k];
+        for (range, &vi) in self.ptr.windows(2).zip(v) {
+            let (cols, vals) = (&self.col[range[0]..range[1]], &self.val[range[0]..range[1]]);
             for (&c, &x) in cols.iter().zip(vals) {
                 out[c as usize] += x * vi;
             }
         }
-        out
+        DVector::from_vec(out)
     }
 
     /// Xb.
@@ -288,8 +331,13 @@ impl SparseRows {
             .collect()
     }
 
-    /// Σ_g t_g t_g' with t_g = Σ_{i∈g} s_i x_i, without forming the G × k matrix of sums
-    /// column-major (the sums are accumulated row-major and folded in one pass).
+    /// Σ_g t_g t_g' with t_g = Σ_{i∈g} s_i x_i, one group at a time.
+    ///
+    /// Rows are bucketed by group (a stable counting sort, so each t_g sums its rows in row order),
+    /// and each t_g lives in one k-vector only while its group is folded: no G × k matrix of sums
+    /// (570 MB for 2.3 million households) is ever formed. The outer product runs over the non-zeros
+    /// of t_g in ascending column order, groups in index order — the same sums, in the same order,
+    /// as forming every t_g first.
     pub(crate) fn clustered_meat(
         &self,
         s: &[f64],
@@ -297,23 +345,42 @@ impl SparseRows {
         n_groups: usize,
     ) -> DMatrix<f64> {
         let k = self.k;
-        let mut acc = vec![0.0; n_groups * k];
-        for (i, (&si, &g)) in s.iter().zip(groups).enumerate() {
-            let (cols, vals) = self.row(i);
-            let base = g as usize * k;
-            for (&c, &x) in cols.iter().zip(vals) {
-                acc[base + c as usize] += si * x;
-            }
+        let mut start = vec![0usize; n_groups + 1];
+        for &g in groups {
+            start[g as usize + 1] += 1;
+        }
+        for g in 0..n_groups {
+            start[g + 1] += start[g];
+        }
+        let mut next = start.clone();
+        let mut order = vec![0u32; groups.len()];
+        for (i, &g) in groups.iter().enumerate() {
+            order[next[g as usize]] = i as u32;
+            next[g as usize] += 1;
         }
         let mut meat = vec![0.0; k * k];
-        for t in acc.chunks_exact(k) {
-            for (a, &ta) in t.iter().enumerate() {
-                if ta == 0.0 {
-                    continue;
+        let mut t = vec![0.0; k];
+        let mut nonzero: Vec<(usize, f64)> = Vec::with_capacity(k);
+        for g in 0..n_groups {
+            for &i in &order[start[g]..start[g + 1]] {
+                let i = i as usize;
+                let si = s[i];
+                let (cols, vals) = self.row(i);
+                for (&c, &x) in cols.iter().zip(vals) {
+                    t[c as usize] += si * x;
                 }
+            }
+            nonzero.clear();
+            for (c, v) in t.iter_mut().enumerate() {
+                if *v != 0.0 {
+                    nonzero.push((c, *v));
+                    *v = 0.0;
+                }
+            }
+            for (at, &(a, ta)) in nonzero.iter().enumerate() {
                 let row = &mut meat[a * k..(a + 1) * k];
-                for (m, &tb) in row[a..].iter_mut().zip(&t[a..]) {
-                    *m += ta * tb;
+                for &(b, tb) in &nonzero[at..] {
+                    row[b] += ta * tb;
                 }
             }
         }
