@@ -2,7 +2,7 @@
 //! and descriptive tables, and each sentence changes with them (direction, significance, ranking).
 
 use super::labels::TermLabels;
-use super::tables::{num, pct, pval};
+use super::tables::{count, num, pct, pval};
 use crate::pipeline::Analysis;
 use egov_econ::Coefficient;
 
@@ -69,8 +69,8 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
         100.0 * level,
         pct(d.national_uptake.conf_low),
         pct(d.national_uptake.conf_high),
-        frame.n_rows(),
-        d.missing_outcome
+        count(frame.n_rows()),
+        count(d.missing_outcome)
     ));
 
     if let Some(c) = m.coefficient("dsi") {

@@ -147,8 +147,8 @@ fn document(
     b.push(Block::Paragraph(format!(
         "Data: `{}` ({} respondents, {} households; SHA-256 {}). Codebook: `{}`. Model: `{}`.",
         f.source.path.display(),
-        f.n_rows(),
-        f.household.iter().max().map_or(0, |h| h + 1),
+        tables::count(f.n_rows()),
+        tables::count(f.household.iter().max().map_or(0, |h| *h as usize + 1)),
         &f.source.sha256[..16.min(f.source.sha256.len())],
         a.data.codebook_path.display(),
         a.models.main.formula

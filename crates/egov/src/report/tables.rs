@@ -52,6 +52,19 @@ pub fn num(x: f64, d: usize) -> String {
     }
 }
 
+/// An integer with thousands separators (56,649).
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A share as a percentage with one decimal.
 pub fn pct(x: f64) -> String {
     num(100.0 * x, 1)
@@ -111,7 +124,7 @@ fn data_summary(a: &Analysis) -> TableFile {
         Table {
             caption: format!(
                 "Data summary: {} respondents (weighted shares among non-missing answers, %)",
-                a.data.frame.n_rows()
+                count(a.data.frame.n_rows())
             ),
             header: vec![
                 "Variable".into(),
@@ -740,4 +753,23 @@ pub fn all(a: &Analysis, labels: &TermLabels) -> Vec<TableFile> {
     out.extend(robustness_table(a, labels));
     out.extend(inference_table(a, labels));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_formatted_for_readers() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(56_649), "56,649");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(num(-0.00004, 3), "0.000");
+        assert_eq!(num(-0.0712, 3), "-0.071");
+        assert_eq!(num(f64::NAN, 2), "–");
+        assert_eq!(pct(0.4133), "41.3");
+        assert_eq!(pval(0.0004), "<0.001");
+        assert_eq!(pval(0.9221), "0.922");
+    }
 }
