@@ -65,6 +65,17 @@ enum Robust {
     Binary(BinaryChoice),
 }
 
+/// Index of the reference level of `var` in the fitted model (the codebook's reference unless
+/// `model.references` overrode it).
+pub fn reference_index(model: &Regression, var: &egov_survey::CategoricalVar) -> usize {
+    model
+        .reference_levels
+        .iter()
+        .find(|(v, _)| *v == var.name)
+        .and_then(|(_, level)| var.level_index(level))
+        .unwrap_or(var.reference)
+}
+
 /// The covariate frame of `egov lpm` ([`crate::frame::from_analysis`]): every analysis variable
 /// under its canonical name, categoricals with the codebook's level slugs and reference, the
 /// items, `weight`, `household` and, when mapped, `psu` and `stratum` (no skill index).

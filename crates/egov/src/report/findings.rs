@@ -4,6 +4,7 @@
 use super::labels::TermLabels;
 use super::tables::{count, num, pct, pval};
 use crate::pipeline::Analysis;
+use crate::pipeline::models::reference_index;
 use egov_econ::Coefficient;
 
 /// Percentage points with one decimal (absolute value; the sentence carries the sign).
@@ -83,7 +84,7 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
 
     // Education: the highest level versus the reference.
     let edu = &frame.education;
-    let edu_ref = &edu.levels[edu.reference];
+    let edu_ref = &edu.levels[reference_index(m, edu)];
     let edu_terms: Vec<&Coefficient> = m
         .coefficients
         .iter()
@@ -109,20 +110,20 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
 
     // Labour status: each non-reference level.
     let lab = &frame.labour;
-    let lab_ref = lab.levels[lab.reference].label_en.to_lowercase();
+    let lab_ref = lower_first(&plural(&lab.levels[reference_index(m, lab)].label_en));
     let mut parts = Vec::new();
     for level_ in &lab.levels {
         if let Some(c) = m.coefficient(&format!("labour::{}", level_.name)) {
             let who = plural(&level_.label_en);
             parts.push(format!(
-                "{} are {} than {}s{}",
+                "{} are {} than {}{}",
                 if parts.is_empty() {
                     who
                 } else {
                     lower_first(&who)
                 },
                 likely(c, level),
-                lab_ref.trim_end_matches('s'),
+                lab_ref,
                 significance(c)
             ));
         }
@@ -136,8 +137,8 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
             .find(|t| t.name == "students_pensioners_unemployed_equal")
         {
             s.push_str(&format!(
-                " A joint test that students, pensioners and the unemployed differ equally from {}s gives F = {} ({}): the three effects {}.",
-                lab_ref.trim_end_matches('s'),
+                " A joint test that students, pensioners and the unemployed differ equally from {} gives F = {} ({}): the three effects {}.",
+                lab_ref,
                 num(t.test.f, 2),
                 p_is(t.test.f_p_value),
                 if t.test.f_p_value < 0.05 {
@@ -174,7 +175,7 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
             );
             let reg = &frame.region;
             let effect = |slug: &str| -> Option<f64> {
-                if reg.levels[reg.reference].name == slug {
+                if reg.levels[reference_index(m, reg)].name == slug {
                     Some(0.0)
                 } else {
                     m.coefficient(&format!("region::{slug}"))
@@ -195,7 +196,7 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
             ) {
                 s.push_str(&format!(
                     " Holding skills and demographics fixed (LPM, relative to {}), the cities {} every other region: the smallest city effect ({}, {} pp) against the largest other region ({}, {} pp).",
-                    reg.levels[reg.reference].label_en,
+                    reg.levels[reference_index(m, reg)].label_en,
                     if lc.1 > to.1 { "still exceed" } else { "no longer exceed" },
                     lc.0,
                     num(100.0 * lc.1, 1),
