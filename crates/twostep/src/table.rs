@@ -56,6 +56,8 @@ pub struct InferenceTable {
     pub bootstrap: Option<(String, usize)>,
     /// Plausible values used, if any.
     pub plausible_values: Option<usize>,
+    /// How the plausible values were drawn (unconditioned or latent regression).
+    pub pv_method: Option<String>,
     /// Rows in term order.
     pub rows: Vec<InferenceRow>,
 }
@@ -109,6 +111,7 @@ pub fn compare(
         conf_level: naive.conf_level,
         bootstrap: boot.map(|b| (b.method.clone(), b.successful)),
         plausible_values: pv.map(|p| p.draws),
+        pv_method: pv.map(|p| p.method.clone()),
         rows,
     }
 }
@@ -197,8 +200,9 @@ impl InferenceTable {
             ));
         }
         if let Some(m) = self.plausible_values {
+            let method = self.pv_method.as_deref().unwrap_or("N(0, 1) prior");
             n.push(format!(
-                "Plausible values: {m} draws, Rubin's rules, Barnard-Rubin df; FMI = fraction of missing information."
+                "Plausible values: {m} draws ({method}), Rubin's rules, Barnard-Rubin df; FMI = fraction of missing information."
             ));
         }
         n

@@ -270,3 +270,53 @@ fn bad_input_gives_clear_errors() {
     let err = bootstrap(&data, &BootstrapOptions::default(), None).unwrap_err();
     assert!(err.to_string().contains("value 7 is not binary"), "{err}");
 }
+
+/// Logit and probit average marginal effects are re-estimated per replicate when asked; their
+/// full-sample values are the econ crate's AMEs.
+#[test]
+fn binary_model_marginal_effects_are_bootstrapped_on_request() {
+    use egov_econ::{EstimateOptions, Vcov, logit};
+    let sim = simulate(&SimulationSpec {
+        persons: 800,
+        seed: 21,
+        ..SimulationSpec::default()
+    });
+    let data = sim.data("y ~ dsi + urban");
+    let opts = BootstrapOptions {
+        replicates: 20,
+        binary_models: true,
+        ..BootstrapOptions::default()
+    };
+    let boot = bootstrap(&data, &opts, None).unwrap();
+    let logit_ame = boot.logit_ame.as_ref().unwrap();
+    let probit_ame = boot.probit_ame.as_ref().unwrap();
+    assert_eq!(logit_ame.len(), 2);
+    assert_eq!(probit_ame.len(), 2);
+    // Full-sample AME of the DSI equals a direct logit on the full-sample DSI.
+    let fit = naive(&data, 0.95, &Default::default()).unwrap();
+    let mut frame = sim.frame.clone();
+    frame
+        .push_numeric(
+            "dsi",
+            fit.dsi.iter().map(|d| d.unwrap_or(f64::NAN)).collect(),
+        )
+        .unwrap();
+    frame.push_numeric("w", sim.weights.clone()).unwrap();
+    let direct = logit(
+        "y ~ dsi + urban",
+        &frame,
+        &EstimateOptions {
+            weights: Some("w".into()),
+            vcov: Vcov::Iid,
+            conf_level: 0.95,
+        },
+    )
+    .unwrap();
+    let dsi = logit_ame.iter().find(|e| e.term == "dsi").unwrap();
+    let reference = direct.marginal_effect("dsi").unwrap().estimate;
+    assert!((dsi.estimate - reference).abs() < 1e-10);
+    assert!(dsi.std_error > 0.0);
+    // The LPM slope and the logit AME of the DSI measure nearly the same thing.
+    let lpm = boot.term("dsi").unwrap();
+    assert!((lpm.estimate - dsi.estimate).abs() < 0.5 * lpm.estimate.abs());
+}
