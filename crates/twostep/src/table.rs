@@ -117,7 +117,10 @@ pub fn compare(
 }
 
 fn num(v: f64) -> String {
-    if v.is_finite() {
+    if v.is_finite() && v != 0.0 && v.abs() < 1e-3 {
+        // Small coefficients (e.g. on age squared) keep three significant digits.
+        format!("{v:.2e}")
+    } else if v.is_finite() {
         format!("{v:.4}")
     } else {
         "–".into()
