@@ -139,6 +139,11 @@ pub(crate) struct Workspace {
     log_p: Vec<f64>,
     log_q: Vec<f64>,
     p: Vec<f64>,
+    /// P again, node-major (`node * J + item`): per-pattern sums over the nodes then run for all items
+    /// at once (independent accumulators, same summation order per item as the item-major loops).
+    p_by_node: Vec<f64>,
+    /// Per-item sums over the nodes of one pattern: Σ post P, Σ post P θ, Σ post P θ².
+    node_sums: [Vec<f64>; 3],
     /// 1 − P, computed as σ(−z) for accuracy in the upper tail.
     q_prob: Vec<f64>,
     /// Outer-product-of-gradients matrix Σ_p w_p g_p g_pᵀ (2PL order) from the last E-step that asked for it.
@@ -162,6 +167,8 @@ impl Workspace {
             log_p: vec![0.0; j * q],
             log_q: vec![0.0; j * q],
             p: vec![0.0; j * q],
+            p_by_node: vec![0.0; q * j],
+            node_sums: [vec![0.0; j], vec![0.0; j], vec![0.0; j]],
             q_prob: vec![0.0; j * q],
             opg: vec![0.0; 4 * j * j],
             totals: vec![0.0; q],
@@ -186,7 +193,47 @@ impl Workspace {
                 self.log_p[i * self.q + k] = -log1p_exp_neg;
                 self.log_q[i * self.q + k] = -z - log1p_exp_neg;
                 self.p[i * self.q + k] = logistic(z);
+                self.p_by_node[k * self.j + i] = logistic(z);
                 self.q_prob[i * self.q + k] = logistic(-z);
+            }
+        }
+    }
+
+    /// Σ_q post_q P_iq θ_q^e for every item i and e < `powers` (1 ≤ powers ≤ 3) into `node_sums`.
+    fn node_sums(&mut self, quad: &Quadrature, post: &[f64], powers: usize) {
+        let j = self.j;
+        let [s0, s1, s2] = &mut self.node_sums;
+        s0.fill(0.0);
+        s1.fill(0.0);
+        s2.fill(0.0);
+        for ((&pk, &t), row) in post
+            .iter()
+            .zip(&quad.nodes)
+            .zip(self.p_by_node.chunks_exact(j))
+        {
+            match powers {
+                1 => {
+                    for (a, &r) in s0.iter_mut().zip(row) {
+                        *a += pk * r;
+                    }
+                }
+                2 => {
+                    for ((a, b), &r) in s0.iter_mut().zip(s1.iter_mut()).zip(row) {
+                        let pp = pk * r;
+                        *a += pp;
+                        *b += pp * t;
+                    }
+                }
+                _ => {
+                    for (((a, b), c), &r) in
+                        s0.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(row)
+                    {
+                        let pp = pk * r;
+                        *a += pp;
+                        *b += pp * t;
+                        *c += pp * t * t;
+                    }
+                }
             }
         }
     }
@@ -258,7 +305,7 @@ impl Workspace {
             self.opg.iter_mut().for_each(|v| *v = 0.0);
         }
         let mut post = vec![0.0; q];
-        let mut answered: Vec<(usize, f64)> = Vec::with_capacity(m);
+        let mut g = vec![0.0; m];
         let mut loglik = 0.0;
         for (index, &w) in weights.iter().enumerate() {
             if w <= 0.0 {
@@ -280,31 +327,28 @@ impl Workspace {
                 }
             }
             if with_opg {
-                // Per-pattern score: Σ_q post_q (y_i − P_iq) (θ_q, 1) for answered items, kept as a compact
-                // list of (parameter index, value) so the outer product touches only answered items.
+                // Per-pattern score: Σ_q post_q (y_i − P_iq) (θ_q, 1) for answered items, zero for missing ones
+                // (whose rows and columns of the outer product then only receive exact zeros).
                 let mean_theta: f64 = post.iter().zip(&quad.nodes).map(|(p, t)| p * t).sum();
-                answered.clear();
+                self.node_sums(quad, &post, 2);
+                g.fill(0.0);
                 for (i, &y) in pattern.iter().enumerate() {
                     if y == MISSING {
                         continue;
                     }
-                    let row = &self.p[i * q..(i + 1) * q];
-                    let (mut ep, mut etp) = (0.0, 0.0);
-                    for ((p, r), t) in post.iter().zip(row).zip(&quad.nodes) {
-                        let pp = p * r;
-                        ep += pp;
-                        etp += pp * t;
-                    }
                     let yf = f64::from(y);
-                    answered.push((2 * i, yf * mean_theta - etp));
-                    answered.push((2 * i + 1, yf - ep));
+                    g[2 * i] = yf * mean_theta - self.node_sums[1][i];
+                    g[2 * i + 1] = yf - self.node_sums[0][i];
                 }
-                // Upper triangle only (indices ascend); mirrored once after the pattern loop.
-                for (at, &(r, gr)) in answered.iter().enumerate() {
+                // Upper triangle only; mirrored once after the pattern loop.
+                for (r, &gr) in g.iter().enumerate() {
+                    if gr == 0.0 {
+                        continue;
+                    }
                     let wg = w * gr;
                     let row = &mut self.opg[r * m..(r + 1) * m];
-                    for &(c, gc) in &answered[at..] {
-                        row[c] += wg * gc;
+                    for (o, &gc) in row[r..].iter_mut().zip(&g[r..]) {
+                        *o += wg * gc;
                     }
                 }
             }
@@ -396,20 +440,18 @@ impl Workspace {
             let mom = [m0, m1, m2];
             answered.clear();
             missing.clear();
+            self.node_sums(quad, &post, 3);
             for (i, &y) in pattern.iter().enumerate() {
                 if y == MISSING {
                     missing.push(i);
                     continue;
                 }
                 answered.push(i);
-                let row = &self.p[i * q..(i + 1) * q];
-                let (mut u0, mut u1, mut u2) = (0.0, 0.0, 0.0);
-                for ((p, r), t) in post.iter().zip(row).zip(&quad.nodes) {
-                    let pp = p * r;
-                    u0 += pp;
-                    u1 += pp * t;
-                    u2 += pp * t * t;
-                }
+                let (u0, u1, u2) = (
+                    self.node_sums[0][i],
+                    self.node_sums[1][i],
+                    self.node_sums[2][i],
+                );
                 u[3 * i] = u0;
                 u[3 * i + 1] = u1;
                 u[3 * i + 2] = u2;

@@ -32,6 +32,15 @@ fn simulate(n: usize, seed: u64) -> Vec<u8> {
     out
 }
 
+/// CPU time of this thread in seconds (Linux scheduler statistics), which unlike wall time does not
+/// grow when other processes compete for the cores.
+fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns * 1e-9)
+}
+
 #[inline(never)]
 fn workload(f: &dyn Fn() -> String) -> String {
     f()
@@ -113,13 +122,21 @@ fn main() {
         other => panic!("unknown mode {other}"),
     };
     let mut out = String::new();
-    let start = std::time::Instant::now();
+    let mut wall = Vec::with_capacity(repeats);
+    let mut cpu = Vec::with_capacity(repeats);
     for _ in 0..repeats {
+        let start = std::time::Instant::now();
+        let cpu_start = thread_cpu_seconds();
         out = workload(&*run);
+        cpu.push(thread_cpu_seconds() - cpu_start);
+        wall.push(start.elapsed().as_secs_f64());
     }
+    wall.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
     eprintln!(
-        "{mode}: {:.2} ms per run (wall, {repeats} runs)",
-        start.elapsed().as_secs_f64() * 1e3 / repeats as f64
+        "{mode}: median {:.2} ms wall, {:.2} ms CPU ({repeats} runs)",
+        wall[repeats / 2] * 1e3,
+        cpu[repeats / 2] * 1e3
     );
     println!("{out}");
 }
