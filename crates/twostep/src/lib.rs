@@ -146,8 +146,17 @@ pub struct Analysis {
 
 /// Run the naive fit and, as requested, the bootstrap and the plausible values.
 ///
-/// The confidence level of the naive fit is the bootstrap's (or the plausible values', or 0.95).
-/// See the crate example.
+/// The 2PL is fitted once and shared. The confidence level and item-model options of the naive
+/// fit are the bootstrap's (else the plausible values', else 0.95 and the defaults).
+///
+/// ```
+/// use egov_twostep::{analyse, BootstrapOptions, simulate::{simulate, SimulationSpec}};
+/// let sim = simulate(&SimulationSpec { persons: 600, ..SimulationSpec::default() });
+/// let opts = BootstrapOptions { replicates: 9, ..BootstrapOptions::default() };
+/// let a = analyse(&sim.data("y ~ dsi + female"), Some(&opts), None, None).unwrap();
+/// assert_eq!(a.bootstrap.unwrap().lpm.len(), a.naive.coefficients.len());
+/// assert!(a.plausible_values.is_none());
+/// ```
 pub fn analyse(
     data: &TwoStepData,
     boot: Option<&BootstrapOptions>,
@@ -162,19 +171,18 @@ pub fn analyse(
         .map(|b| b.irt.clone())
         .or(pv.map(|p| p.irt.clone()))
         .unwrap_or_default();
-    let bootstrap = boot.map(|b| bootstrap(data, b, progress)).transpose()?;
+    if let Some(b) = boot {
+        resample::check_bootstrap_options(b)?;
+    }
+    if let Some(p) = pv {
+        pv::check_draws(p)?;
+    }
+    // One full-sample fit serves the naive regression, the bootstrap and the plausible values.
     let prepared = design::Prepared::new(data, &irt, conf_level)?;
-    let plausible_values = pv
-        .map(|p| {
-            if p.draws < 2 {
-                return Err(TwoStepError::BadOption {
-                    option: "draws",
-                    reason: format!("{} plausible value(s); at least 2 are needed", p.draws),
-                });
-            }
-            pv::pv_from_prepared(&prepared, p)
-        })
+    let bootstrap = boot
+        .map(|b| resample::bootstrap_prepared(&prepared, b, progress))
         .transpose()?;
+    let plausible_values = pv.map(|p| pv::pv_from_prepared(&prepared, p)).transpose()?;
     Ok(Analysis {
         naive: prepared.naive,
         bootstrap,

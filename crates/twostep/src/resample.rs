@@ -478,14 +478,29 @@ pub fn bootstrap(
     opts: &BootstrapOptions,
     progress: Option<&(dyn Fn(usize) + Sync)>,
 ) -> Result<BootstrapResult, TwoStepError> {
+    check_bootstrap_options(opts)?;
+    let prepared = Prepared::new(data, &opts.irt, opts.conf_level)?;
+    bootstrap_prepared(&prepared, opts, progress)
+}
+
+/// Checks of [`BootstrapOptions`] that need no data.
+pub(crate) fn check_bootstrap_options(opts: &BootstrapOptions) -> Result<(), TwoStepError> {
     if opts.replicates < 2 {
         return Err(TwoStepError::BadOption {
             option: "replicates",
             reason: format!("{} < 2; 999 is a sound default", opts.replicates),
         });
     }
-    check_conf(opts.conf_level)?;
-    let prepared = Prepared::new(data, &opts.irt, opts.conf_level)?;
+    check_conf(opts.conf_level)
+}
+
+/// [`bootstrap`] on an already prepared full-sample fit.
+pub(crate) fn bootstrap_prepared(
+    prepared: &Prepared,
+    opts: &BootstrapOptions,
+    progress: Option<&(dyn Fn(usize) + Sync)>,
+) -> Result<BootstrapResult, TwoStepError> {
+    let data = prepared.data;
     let plan = ClusterPlan::new(data.clusters, data.strata)?;
     let method = if plan.stratified {
         "stratified Rao-Wu-Yue bootstrap of PSUs (n_h - 1 draws per stratum)"
@@ -493,12 +508,12 @@ pub fn bootstrap(
         "cluster bootstrap"
     };
     let binary_full = if opts.binary_models {
-        Some(full_ames(&prepared)?)
+        Some(full_ames(prepared)?)
     } else {
         None
     };
     let binary = Binary {
-        prepared: &prepared,
+        prepared,
         frame: &prepared.frame,
         vcov: Vcov::Iid,
     };
@@ -507,7 +522,7 @@ pub fn bootstrap(
         .map(|(l, p)| (l.0.clone(), p.0.clone()));
     let base = &prepared.base_weights;
     let outcomes = run_replicates(
-        &prepared,
+        prepared,
         opts.replicates,
         &prepared.warm_start(&opts.irt, opts.replicate_tolerance),
         opts.refit_irt,
