@@ -302,6 +302,31 @@ impl SparseRows {
         DVector::from_vec(out)
     }
 
+    /// X'W(y − Xb) in one pass over the rows, without storing the fitted values or residuals
+    /// (the same operations, in the same order, as `tr_mul_vec` of the weighted residuals).
+    pub(crate) fn tr_mul_weighted_residuals(
+        &self,
+        y: &[f64],
+        w: Option<&[f64]>,
+        b: &DVector<f64>,
+    ) -> DVector<f64> {
+        let b = b.as_slice();
+        let mut out = vec![0.0; self.k];
+        for (i, (range, &yi)) in self.ptr.windows(2).zip(y).enumerate() {
+            let (cols, vals) = (&self.col[range[0]..range[1]], &self.val[range[0]..range[1]]);
+            let fitted: f64 = cols
+                .iter()
+                .zip(vals)
+                .map(|(&c, &x)| x * b[c as usize])
+                .sum();
+            let ri = (yi - fitted) * w.map_or(1.0, |w| w[i]);
+            for (&c, &x) in cols.iter().zip(vals) {
+                out[c as usize] += x * ri;
+            }
+        }
+        DVector::from_vec(out)
+    }
+
     /// Xb.
     pub(crate) fn mul_vec(&self, b: &DVector<f64>) -> Vec<f64> {
         (0..self.n())
@@ -352,23 +377,38 @@ impl SparseRows {
         for g in 0..n_groups {
             start[g + 1] += start[g];
         }
-        let mut next = start.clone();
-        let mut order = vec![0u32; groups.len()];
-        for (i, &g) in groups.iter().enumerate() {
-            order[next[g as usize]] = i as u32;
-            next[g as usize] += 1;
-        }
+        // Groups numbered by first appearance and stored contiguously (the usual household file)
+        // are already in bucket order: the rows are then read in place.
+        let in_order = groups.windows(2).all(|p| p[1] == p[0] || p[1] == p[0] + 1)
+            && groups.first().is_none_or(|&g| g == 0);
+        let order: Vec<u32> = if in_order {
+            Vec::new()
+        } else {
+            let mut next = start.clone();
+            let mut order = vec![0u32; groups.len()];
+            for (i, &g) in groups.iter().enumerate() {
+                order[next[g as usize]] = i as u32;
+                next[g as usize] += 1;
+            }
+            order
+        };
         let mut meat = vec![0.0; k * k];
         let mut t = vec![0.0; k];
         let mut nonzero: Vec<(usize, f64)> = Vec::with_capacity(k);
         for g in 0..n_groups {
-            for &i in &order[start[g]..start[g + 1]] {
-                let i = i as usize;
+            let mut add_row = |i: usize| {
                 let si = s[i];
                 let (cols, vals) = self.row(i);
                 for (&c, &x) in cols.iter().zip(vals) {
                     t[c as usize] += si * x;
                 }
+            };
+            if in_order {
+                (start[g]..start[g + 1]).for_each(&mut add_row);
+            } else {
+                order[start[g]..start[g + 1]]
+                    .iter()
+                    .for_each(|&i| add_row(i as usize));
             }
             nonzero.clear();
             for (c, v) in t.iter_mut().enumerate() {
@@ -423,11 +463,7 @@ pub(crate) fn solve_sparse(
     };
     let mut beta = chol.solve(&sp.tr_mul_vec(&wy));
     for _ in 0..2 {
-        let fitted = sp.mul_vec(&beta);
-        let wr: Vec<f64> = (0..y.len())
-            .map(|i| (y[i] - fitted[i]) * w.map_or(1.0, |w| w[i]))
-            .collect();
-        let delta = chol.solve(&sp.tr_mul_vec(&wr));
+        let delta = chol.solve(&sp.tr_mul_weighted_residuals(y, w, &beta));
         beta += &delta;
         if delta.amax() <= 1e-15 * beta.amax().max(1e-300) {
             break;
