@@ -31,3 +31,12 @@ notebooks:
     cargo build -p egov
     python3 notebooks/build_notebooks.py
     for notebook in notebooks/*.ipynb; do EGOV_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/egov" python3 -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False "$notebook"; done
+
+# Every benchmark in one run, with peer tools (Python, R) timed beside egov; `just bench --quick` for a short run.
+bench *ARGS:
+    bench/run_all.sh {{ARGS}}
+
+# Monte Carlo coverage study of naive, bootstrap and plausible-value inference (small by default;
+# positional: datasets replicates persons draws [json-path], e.g. `just montecarlo 500 499 5000 10`).
+montecarlo *ARGS:
+    cargo run --release -p egov-twostep --example montecarlo -- {{ARGS}}
