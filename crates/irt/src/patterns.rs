@@ -50,13 +50,6 @@ impl Patterns {
             });
         }
         let n_persons = responses.len() / n_items;
-        for (row, chunk) in responses.chunks_exact(n_items).enumerate() {
-            for (item, &value) in chunk.iter().enumerate() {
-                if value > 1 && value != MISSING {
-                    return Err(IrtError::NonBinary { row, item, value });
-                }
-            }
-        }
         let mut patterns = Patterns {
             n_items,
             responses: Vec::new(),
@@ -65,16 +58,40 @@ impl Patterns {
         };
         let mut person_pattern = Vec::with_capacity(n_persons);
         if n_items <= DENSE_MAX_ITEMS {
+            // One pass: validate, key and count each row (the first bad value in row order is reported,
+            // as in a separate validation pass).
             let mut slot = vec![u32::MAX; 3usize.pow(n_items as u32)];
-            for chunk in responses.chunks_exact(n_items) {
-                if chunk.iter().all(|&v| v == MISSING) {
+            for (row, chunk) in responses.chunks_exact(n_items).enumerate() {
+                let mut key = 0usize;
+                let mut answered = false;
+                let mut invalid = false;
+                for &value in chunk {
+                    let digit = match value {
+                        0 | 1 => {
+                            answered = true;
+                            value as usize
+                        }
+                        MISSING => 2,
+                        _ => {
+                            invalid = true;
+                            0
+                        }
+                    };
+                    key = key * 3 + digit;
+                }
+                if invalid
+                    && let Some((item, &value)) = chunk
+                        .iter()
+                        .enumerate()
+                        .find(|(_, v)| **v > 1 && **v != MISSING)
+                {
+                    return Err(IrtError::NonBinary { row, item, value });
+                }
+                if !answered {
                     patterns.n_excluded += 1;
                     person_pattern.push(None);
                     continue;
                 }
-                let key = chunk.iter().fold(0usize, |k, &v| {
-                    k * 3 + if v == MISSING { 2 } else { v as usize }
-                });
                 let index = &mut slot[key];
                 if *index == u32::MAX {
                     *index = patterns.person_counts.len() as u32;
@@ -85,6 +102,13 @@ impl Patterns {
                 person_pattern.push(Some(*index));
             }
         } else {
+            for (row, chunk) in responses.chunks_exact(n_items).enumerate() {
+                for (item, &value) in chunk.iter().enumerate() {
+                    if value > 1 && value != MISSING {
+                        return Err(IrtError::NonBinary { row, item, value });
+                    }
+                }
+            }
             let mut slot: HashMap<&[u8], u32> = HashMap::new();
             for chunk in responses.chunks_exact(n_items) {
                 if chunk.iter().all(|&v| v == MISSING) {

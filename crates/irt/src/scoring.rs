@@ -312,9 +312,17 @@ pub fn score(
     n_items: usize,
     method: ScoreMethod,
 ) -> Result<Vec<Option<PersonScore>>, IrtError> {
-    Ok(score_detailed(items, responses, n_items, method)?
-        .into_iter()
-        .map(Result::ok)
+    // Same steps as `score_detailed`, mapping pattern scores straight to persons.
+    check_items(items, n_items)?;
+    let (patterns, person_pattern) = match Patterns::collapse(responses, n_items) {
+        Ok(v) => v,
+        Err(IrtError::AllMissing { persons }) => return Ok(vec![None; persons]),
+        Err(e) => return Err(e),
+    };
+    let per_pattern = score_patterns(items, &patterns, method)?;
+    Ok(person_pattern
+        .iter()
+        .map(|slot| slot.and_then(|p| per_pattern[p as usize].ok()))
         .collect())
 }
 
