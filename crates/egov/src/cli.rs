@@ -26,6 +26,8 @@ pub enum Command {
     Simulate(cmd::simulate::SimulateArgs),
     /// Run the whole analysis of the brief and write a report (tables, charts, JSON, HTML).
     Reproduce(cmd::reproduce::ReproduceArgs),
+    /// Render the whole chart set (SVG and PNG) with the reproduce pipeline.
+    Charts(cmd::charts::ChartsArgs),
     /// Digital Skills Index: fit the item response model or score respondents.
     Dsi(cmd::dsi::DsiArgs),
     /// Least squares with robust, clustered or survey-design standard errors.
@@ -40,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => cmd::check::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Reproduce(args) => cmd::reproduce::run(&args),
+        Command::Charts(args) => cmd::charts::run(&args),
         Command::Dsi(args) => cmd::dsi::run(&args),
         Command::Regress(args) => cmd::regress::run_regress(&args),
         Command::Lpm(args) => cmd::regress::run_lpm(&args),

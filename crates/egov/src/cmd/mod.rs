@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod charts;
 pub mod check;
 pub mod dsi;
 pub mod regress;

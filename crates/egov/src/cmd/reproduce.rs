@@ -117,8 +117,15 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<ExitCode> {
     let progress = Progress::new();
     let config = loaded.config.clone();
     let mut analysis = pipeline::run(&config, &progress)?;
+    progress.stage("drawing the charts");
+    let start = std::time::Instant::now();
+    let charts = pipeline::charts::render(&analysis)?;
+    analysis.timings.0.push(pipeline::StageTiming {
+        stage: "charts".into(),
+        ms: start.elapsed().as_secs_f64() * 1e3,
+    });
     progress.stage("writing the report");
-    let mut files = report::write_all(&mut analysis, &[], staged.path())?;
+    let mut files = report::write_all(&mut analysis, &charts, staged.path())?;
     let manifest_path = staged.path().join("manifest.json");
     files.push(manifest_path.clone());
     let manifest = report::manifest(

@@ -46,7 +46,6 @@ impl Labels {
         }
     }
     /// The label in `lang`.
-    #[allow(dead_code)] // read by the charts stage
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::En => &self.en,

@@ -30,7 +30,6 @@ pub struct DsiResult {
     /// Correlation of the DSI with the count index.
     pub count_correlation: Option<f64>,
     /// Item characteristic and information curves over θ ∈ [−4, 4].
-    #[allow(dead_code)] // read by the charts stage
     pub curves: Curves,
     /// Respondents without any answered item (no score).
     pub n_unscored: usize,

@@ -4,6 +4,7 @@
 //! times each one. Writing files is the report's job (`crate::report`), so a failed stage never
 //! leaves anything on disk.
 
+pub mod charts;
 pub mod descriptive;
 pub mod dsi;
 pub mod inference;
@@ -39,32 +40,47 @@ impl Timings {
     }
 }
 
-/// A progress display on stderr: a spinner naming the current stage. Hidden automatically when
-/// stderr is not a terminal, so logs stay clean; messages that must reach logs use `eprintln!`.
+/// A progress display on stderr: a spinner naming the current stage, and bars for long loops.
+/// Hidden automatically when stderr is not a terminal, so logs stay clean; messages that must
+/// reach logs use `eprintln!`, never the bar.
 pub struct Progress {
-    bar: indicatif::ProgressBar,
+    spinner: std::sync::Mutex<indicatif::ProgressBar>,
+}
+
+fn spinner() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 impl Progress {
     /// A spinner on stderr (hidden when stderr is not a terminal).
     pub fn new() -> Self {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Progress { bar }
+        Progress {
+            spinner: std::sync::Mutex::new(spinner()),
+        }
     }
 
-    /// Names the current stage.
+    /// Names the current stage (restarting the spinner after a bar).
     pub fn stage(&self, message: &str) {
-        self.bar.set_message(message.to_string());
+        if let Ok(mut s) = self.spinner.lock() {
+            if s.is_finished() {
+                *s = spinner();
+            }
+            s.set_message(message.to_string());
+        }
     }
 
-    /// A bar of `len` steps for a long loop (e.g. bootstrap replicates).
+    /// A bar of `len` steps for a long loop (e.g. bootstrap replicates); the spinner pauses
+    /// until the next [`Progress::stage`].
     pub fn bar(&self, len: u64, message: &str) -> indicatif::ProgressBar {
-        self.bar.finish_and_clear();
+        if let Ok(s) = self.spinner.lock() {
+            s.finish_and_clear();
+        }
         let bar = indicatif::ProgressBar::new(len);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}/{eta}")
@@ -77,7 +93,9 @@ impl Progress {
 
     /// Removes the display.
     pub fn finish(&self) {
-        self.bar.finish_and_clear();
+        if let Ok(s) = self.spinner.lock() {
+            s.finish_and_clear();
+        }
     }
 }
 
