@@ -49,6 +49,12 @@ impl Panel {
             .iter()
             .map(|l| text_width(l, sz.tick, false))
             .fold(0.0, f64::max);
+        // A common minimum keeps stacked panels' x axes aligned.
+        let lab_w = if y_tick_labels {
+            lab_w.max(text_width("00.0", sz.tick, false))
+        } else {
+            lab_w
+        };
         let top = t + sz.lh(sz.label) * 1.1;
         let bottom = b
             - sz.lh(sz.tick) * 1.3
