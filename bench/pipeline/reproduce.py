@@ -5,7 +5,7 @@ Reads the SYNTHETIC replica (Parquet) and its codebook (TOML), fits the Digital 
 weighted group means with design-based (strata/PSU linearisation) 95% intervals, fits the linear
 probability model with HC1 and household-clustered errors, Wald tests, logit and probit average
 marginal effects, the model without the DSI and with the count index, plausible-value inference
-(10 draws, Rubin's rules), draws the charts with matplotlib (PNG at 2x and SVG) and writes a
+(10 draws under a latent regression on the model's variables, Rubin's rules), draws the charts with matplotlib (PNG at 2x and SVG) and writes a
 Markdown report. Prints the wall time of every stage and the total; writes the key numbers
 (`key_numbers.json`) in the term names of `egov` (`labour::student`, ...) so that
 `bench/pipeline/compare.py` can set them beside `out/tables/lpm.json`.
@@ -167,17 +167,6 @@ def fit_dsi(items):
     }
 
 
-def posterior_grid(items, a, b, grid):
-    """Posterior of theta on `grid` under N(0, 1), persons x points (for plausible values)."""
-    log_post = np.tile(-0.5 * grid**2, (items.shape[1], 1))
-    for j in range(items.shape[0]):
-        p = 1.0 / (1.0 + np.exp(-a[j] * (grid - b[j])))
-        x = items[j][:, None]
-        log_post += np.where(x == 1, np.log(p), 0.0) + np.where(x == 0, np.log1p(-p), 0.0)
-    post = np.exp(log_post - log_post.max(axis=1, keepdims=True))
-    return post / post.sum(axis=1, keepdims=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # 3. Weighted group means with design-based intervals
 # ---------------------------------------------------------------------------------------------
@@ -334,34 +323,63 @@ def fit_models(d, levels):
             "formula": f_main}
 
 
-def plausible_values(complete, items, fit, levels, draws=PV_DRAWS, seed=PV_SEED):
-    """Regressions on `draws` posterior draws of theta (fixed item parameters, N(0, 1) prior,
-    no latent regression), each standardised like the DSI, combined by Rubin's rules."""
-    grid = np.linspace(-6, 6, 241)
+def plausible_values(complete, items, fit, draws=PV_DRAWS, seed=PV_SEED):
+    """Plausible values conditioned on a latent regression, as `egov reproduce` by default:
+    theta_i ~ N(z_i'G, s^2) with z_i the model's columns other than the DSI plus the outcome,
+    G and s fitted by EM with the item parameters fixed (Mislevy 1991); `draws` values drawn from
+    each posterior on a 121-point grid over [-6, 6] (uniform within the cell), each set
+    standardised like the DSI, the LPM (HC1) fitted on each, combined by Rubin's rules."""
+    grid = np.linspace(-6, 6, 121)
     rows = complete.index.to_numpy()
-    post = posterior_grid(items[:, rows], fit["a"], fit["b"], grid)
+    resp = items[:, rows]
+    loglik = np.zeros((len(rows), len(grid)))
+    for j in range(resp.shape[0]):
+        p = 1.0 / (1.0 + np.exp(-fit["a"][j] * (grid - fit["b"][j])))
+        x = resp[j][:, None]
+        loglik += np.where(x == 1, np.log(p), 0.0) + np.where(x == 0, np.log1p(-p), 0.0)
+    f_main = patsy_formula(FORMULA)
+    ols = smf.ols(f_main, data=complete)
+    names = ols.exog_names
+    z = np.column_stack([ols.exog[:, [k for k, n in enumerate(names) if n != "dsi"]],
+                         ols.endog])
+
+    def moments(mu, sigma):
+        lp = loglik - 0.5 * ((grid[None, :] - mu[:, None]) / sigma) ** 2
+        post = np.exp(lp - lp.max(axis=1, keepdims=True))
+        post /= post.sum(axis=1, keepdims=True)
+        m1 = post @ grid
+        return post, m1, np.maximum(post @ grid**2 - m1**2, 0.0)
+
+    _, mean, _ = moments(np.zeros(len(rows)), 1.0)
+    gamma = np.linalg.lstsq(z, mean, rcond=None)[0]
+    sigma = 1.0
+    for _ in range(1000):
+        _, mean, var = moments(z @ gamma, sigma)
+        new_gamma = np.linalg.lstsq(z, mean, rcond=None)[0]
+        new_sigma = np.sqrt(np.mean(var + (mean - z @ new_gamma) ** 2))
+        change = max(np.abs(new_gamma - gamma).max(), abs(new_sigma - sigma))
+        gamma, sigma = new_gamma, new_sigma
+        if change < 1e-6:
+            break
+    post, _, _ = moments(z @ gamma, sigma)
     cdf = post.cumsum(axis=1)
     rng = np.random.default_rng(seed)
     half = (grid[1] - grid[0]) / 2
-    f_main = patsy_formula(FORMULA)
     est, var = [], []
     for _ in range(draws):
         u = rng.random(len(rows))[:, None]
         idx = np.minimum((cdf < u).sum(axis=1), len(grid) - 1)
         theta = grid[idx] + rng.uniform(-half, half, len(rows))
-        frame = complete.assign(dsi=standardise(theta))
-        res = smf.ols(f_main, data=frame).fit(cov_type="HC1")
+        res = smf.ols(f_main, data=complete.assign(dsi=standardise(theta))).fit(cov_type="HC1")
         est.append(res.params.to_numpy())
         var.append(res.bse.to_numpy() ** 2)
     est, var = np.array(est), np.array(var)
-    m = draws
-    qbar = est.mean(axis=0)
     within = var.mean(axis=0)
     between = est.var(axis=0, ddof=1)
-    total = within + (1 + 1 / m) * between
     terms = [egov_term(n) for n in res.params.index]
-    return pd.DataFrame({"estimate": qbar, "std_error": np.sqrt(total), "within": within,
-                         "between": between}, index=terms)
+    return pd.DataFrame({"estimate": est.mean(axis=0),
+                         "std_error": np.sqrt(within + (1 + 1 / draws) * between),
+                         "within": within, "between": between}, index=terms)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,7 +549,8 @@ def report(out, loaded_n, missing, fit, item_names, national, tables, models, pv
         lines += [f"### {link} average marginal effects", "", md(me), ""]
     lines += ["### Without the DSI", "", md(coef_table(models["no_dsi"])), "",
               "### Count index instead of the DSI", "", md(coef_table(models["count_index"])), "",
-              f"### Plausible values ({PV_DRAWS} draws, Rubin's rules)", "", md(pv), "",
+              f"### Plausible values ({PV_DRAWS} draws, latent regression, Rubin's rules)", "",
+              md(pv), "",
               "## Figures", ""]
     lines += [f"![{f}](figures/{f}.png)" for f in figures]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -562,7 +581,7 @@ def main():
     st.done("descriptives")
     models = fit_models(d, levels)
     st.done("models")
-    pv = plausible_values(models["complete"], items, fit, levels)
+    pv = plausible_values(models["complete"], items, fit)
     st.done("inference")
     figures = charts(out / "figures", tables, levels, fit, item_names, d, models["hc1"])
     st.done("charts")
