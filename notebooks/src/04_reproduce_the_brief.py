@@ -113,14 +113,14 @@ display(Image(filename=str(report_dir / "figures" / "uptake_by_region.png"), wid
 # ## 3. The DSI is an estimate: what the usual standard errors miss
 #
 # The regression uses each person's DSI as if it were measured exactly. It is not. It comes from a
-# fitted item response model (notebook 1), in two ways uncertain:
+# fitted item response model (notebook 1), and is uncertain in two ways:
 #
 # 1. the **item parameters** are estimated, so a different sample would give a slightly different
 #    scale;
 # 2. each **person's score** is uncertain — the posterior standard deviation is about half a
 #    standard deviation of skill — and the EAP score shrinks towards the mean.
 #
-# Two corrections, both in the `egov-twostep` crate:
+# Three corrections, all in the `egov-twostep` crate:
 #
 # * **Two-step bootstrap.** Resample households (the survey interviews every adult of a
 #   household, so households are the independent units here), and in *every* replicate refit the
@@ -132,86 +132,128 @@ display(Image(filename=str(report_dir / "figures" / "uptake_by_region.png"), wid
 #   regression on each draw, and combine the results by Rubin's rules: the total variance adds
 #   the *between-draw* variance to the average within-draw variance. The fraction of missing
 #   information (FMI) says how much of a coefficient's uncertainty comes from not observing skill
-#   (point 2).
+#   (point 2). `egov lpm --inference pv` draws from the posterior under the model's N(0, 1) prior
+#   for skill.
+# * **Plausible values from a latent regression.** The same, but the prior for each person's
+#   skill depends on the regression's covariates and outcome, θ ~ N(z'Γ, σ²), fitted by EM. This is
+#   how large assessments (NAEP, PISA) draw them, and it is what `egov reproduce` does by default:
+#   its `tables/inference.json` from section 1 already holds them.
 #
-# `egov lpm --inference` runs either. We use a modest 99 bootstrap replicates so the notebook runs
-# quickly (the default, 999, gives steadier interval ends). The same corrections can be part of
-# `egov reproduce` through the configuration file (`[inference] methods = ["pv", "bootstrap"]`);
-# by default it runs the plausible values, for the report's section on the uncertainty of the
-# index and `tables/inference.*`.
+# `egov lpm --inference` runs the first two. We use a modest 99 bootstrap replicates so the
+# notebook runs quickly (the default, 999, gives steadier interval ends).
 
 # %%
 bootstrap = egov_json("lpm", "--inference", "bootstrap", "--replicates", "99", "--seed", "2021")
 plausible = egov_json("lpm", "--inference", "pv", "--draws", "10", "--seed", "2021")
+conditioned = json.loads((report_dir / "tables" / "inference.json").read_text())
 print(f"bootstrap: {bootstrap['inference']['table']['bootstrap'][0]} of "
       f"{bootstrap['inference']['resampling_units']}, "
       f"{bootstrap['inference']['table']['bootstrap'][1]} replicates, "
       f"{len(bootstrap['inference']['bootstrap']['failures'])} failed")
-print(f"plausible values: {plausible['inference']['table']['plausible_values']} draws; "
-      f"naive variance: {plausible['inference']['table']['naive_vcov']}")
-boot_rows = pd.DataFrame(bootstrap["inference"]["table"]["rows"]).set_index("term")
-pv_rows = pd.DataFrame(plausible["inference"]["table"]["rows"]).set_index("term")
-rows = boot_rows[["estimate", "naive_se", "naive_interval", "bootstrap_se", "se_ratio_bootstrap",
-                  "bootstrap_percentile", "bootstrap_bc"]].join(
-    pv_rows[["pv_estimate", "pv_se", "se_ratio_pv", "pv_fmi", "pv_interval"]]
-)
-key_terms = ["dsi", "education::higher", "education::tvet", "urban::urban", "labour::student",
-             "labour::pensioner", "region::almaty_city"]
-rows.loc[key_terms, ["estimate", "naive_se", "bootstrap_se", "se_ratio_bootstrap",
-                     "pv_estimate", "pv_se", "se_ratio_pv", "pv_fmi"]]
+print(f"plausible values (egov lpm): {plausible['inference']['table']['plausible_values']} draws")
+print(f"plausible values (egov reproduce): {conditioned['plausible_values']} draws, "
+      f"{conditioned.get('pv_method', 'N(0, 1) prior')}")
 
-# %%
-fig, ax = plt.subplots(figsize=(9, 5))
-methods = [
-    ("naive (HC1)", "estimate", "naive_interval", "#3b6ea5"),
-    ("two-step bootstrap (percentile)", "estimate", "bootstrap_percentile", "#c0504d"),
-    ("plausible values (Rubin)", "pv_estimate", "pv_interval", "#6a9a3a"),
-]
-for offset, (label, estimate, interval, colour) in zip([-0.2, 0.0, 0.2], methods):
-    for position, term in enumerate(key_terms):
-        low, high = rows.loc[term, interval]
-        ax.plot([low, high], [position + offset] * 2, color=colour, lw=2)
-        ax.plot(rows.loc[term, estimate], position + offset, "o", color=colour, ms=4,
-                label=label if position == 0 else None)
-ax.axvline(0, color="grey", lw=0.8)
-ax.set_yticks(range(len(key_terms)), key_terms)
-ax.invert_yaxis()
-ax.set(xlabel="effect on the probability of using e-government",
-       title="95% intervals: naive, two-step bootstrap and plausible values")
-ax.legend(loc="lower right", fontsize=8)
-plt.tight_layout()
-plt.show()
+
+def table_rows(table: dict) -> pd.DataFrame:
+    return pd.DataFrame(table["rows"]).set_index("term")
+
+
+boot_rows = table_rows(bootstrap["inference"]["table"])
+pv_rows = table_rows(plausible["inference"]["table"])
+cond_rows = table_rows(conditioned)
+rows = pd.DataFrame(
+    {
+        "EAP estimate": boot_rows["estimate"],
+        "naive SE": boot_rows["naive_se"],
+        "bootstrap SE": boot_rows["bootstrap_se"],
+        "PV estimate": pv_rows["pv_estimate"],
+        "PV SE": pv_rows["pv_se"],
+        "PV FMI": pv_rows["pv_fmi"],
+        "latent-regression PV estimate": cond_rows["pv_estimate"],
+        "latent-regression PV SE": cond_rows["pv_se"],
+    }
+)
+key_terms = ["dsi", "sex::female", "education::general_secondary", "education::tvet",
+             "education::higher", "urban::urban", "labour::self_employed", "labour::unemployed",
+             "labour::student", "labour::pensioner"]
+rows.loc[key_terms]
 
 # %% [markdown]
 # ## 4. What it changes
 #
-# * **The bootstrap barely moves the standard errors.** With 56,649 respondents the 22 item
-#   parameters are estimated very precisely, so re-estimating the scale in every replicate adds
-#   little: the ratios of bootstrap to naive standard errors lie around 1, mostly within ±10% —
-#   about the bootstrap's own noise, since with 99 replicates a bootstrap standard error is
-#   uncertain by roughly 1/√(2 × 99) ≈ 7% — and on the replica household members share no
-#   unobserved influence (notebook 2). In a smaller survey, or with real households, the
-#   corrections would matter more.
-# * **Plausible values move the estimates, not just the standard errors.** Their DSI coefficient
-#   is clearly smaller than the EAP regression's, and the education coefficients are larger. The
-#   draws use each person's posterior *without* conditioning on education, age or labour status,
-#   so their skill is less correlated with those covariates than true skill is: part of skill's
-#   effect moves to the covariates. The FMI of the DSI coefficient (about 0.3) says that nearly a
-#   third of its uncertainty comes from not observing skill directly.
-# * **Neither recovers the generating value.** The replica was generated with 0.15 per standard
-#   deviation of *true* skill (`fixtures/replica/true_parameters.json`). The EAP regression gives
-#   about 0.11, plausible values about 0.08: a noisy, shrunken score attenuates the coefficient and
-#   lets correlated covariates absorb part of it. Better standard errors do not remove that bias.
-#   What does is drawing the plausible values from a *latent regression* — a prior for skill that
-#   depends on the model's covariates and outcome (`egov_twostep::conditioned_plausible_values`).
-#   In the toolkit's Monte Carlo study (`docs/methodology.md`, section 4.7) the EAP regression
-#   covers the true skill coefficient in only about a third of the samples, however its interval
-#   is built, while the conditioned plausible values remove the bias and cover it at 97%.
+# Because the replica is simulated, we know the values that generated it
+# (`fixtures/replica/true_parameters.json`): the probability of use rises by 0.15 per standard
+# deviation of *true* skill, and by fixed amounts for each education level, labour status, sex
+# and urban residence. (The generating model's age terms have a different shape from the
+# regression's age and age², so coefficients of groups defined partly by age — students,
+# pensioners — are not exact targets.)
 
 # %%
-truth = json.loads((ROOT / "fixtures/replica/true_parameters.json").read_text())
-print(f"generating effect of skill: {truth['egov_linear_probability']['theta']} per SD of true skill")
-print(f"EAP regression: {rows.loc['dsi', 'estimate']:.3f}; plausible values: {rows.loc['dsi', 'pv_estimate']:.3f}")
+truth = json.loads((ROOT / "fixtures/replica/true_parameters.json").read_text())["egov_linear_probability"]
+education_levels = ["basic_or_less", "general_secondary", "tvet", "incomplete_higher", "higher"]
+labour_levels = ["wage_employee", "self_employed", "unemployed", "student", "pensioner", "other_inactive"]
+generating = {"dsi": truth["theta"], "sex::female": truth["female"], "urban::urban": truth["urban"]}
+generating.update({f"education::{level}": value for level, value in zip(education_levels, truth["education"])})
+generating.update({f"labour::{level}": value for level, value in zip(labour_levels, truth["labour"])})
+comparison = rows.loc[key_terms, ["EAP estimate", "PV estimate", "latent-regression PV estimate"]].copy()
+comparison.insert(0, "generating value", pd.Series(generating))
+comparison
+
+# %%
+fig, ax = plt.subplots(figsize=(11, 6))
+methods = [
+    ("EAP regression, naive 95% CI", "estimate", "naive_interval", boot_rows, "#3b6ea5"),
+    ("EAP regression, bootstrap percentile CI", "estimate", "bootstrap_percentile", boot_rows, "#8064a2"),
+    ("plausible values, N(0, 1) prior", "pv_estimate", "pv_interval", pv_rows, "#c0504d"),
+    ("plausible values, latent regression", "pv_estimate", "pv_interval", cond_rows, "#6a9a3a"),
+]
+for offset, (label, estimate, interval, table, colour) in zip([-0.27, -0.09, 0.09, 0.27], methods):
+    for position, term in enumerate(key_terms):
+        low, high = table.loc[term, interval]
+        ax.plot([low, high], [position + offset] * 2, color=colour, lw=2)
+        ax.plot(table.loc[term, estimate], position + offset, "o", color=colour, ms=3.5,
+                label=label if position == 0 else None)
+for position, term in enumerate(key_terms):
+    ax.plot(generating[term], position, marker="|", color="black", ms=16, mew=2,
+            label="generating value" if position == 0 else None)
+ax.axvline(0, color="grey", lw=0.8)
+ax.set_yticks(range(len(key_terms)), key_terms)
+ax.invert_yaxis()
+ax.set(xlabel="effect on the probability of using e-government",
+       title="95% intervals from four kinds of inference, and the generating values (SYNTHETIC)")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# * **The bootstrap barely moves the standard errors.** With 56,649 respondents the 22 item
+#   parameters are estimated very precisely, so re-estimating the scale in every replicate adds
+#   little: the bootstrap standard errors lie around the naive ones, mostly within ±10% — about
+#   the bootstrap's own noise, since with 99 replicates a bootstrap standard error is uncertain by
+#   roughly 1/√(2 × 99) ≈ 7% — and on the replica household members share no unobserved
+#   influence (notebook 2). In a smaller survey, or with real households, it would matter more.
+# * **The real problem is bias, not standard errors.** The EAP regression's skill coefficient is
+#   well below the generating 0.15, and the education coefficients are well above theirs: the
+#   shrunken, noisy score lets the covariates that predict skill absorb part of its effect. Its
+#   intervals — naive or bootstrap — are narrow around the wrong value.
+# * **Plausible values with the N(0, 1) prior make it worse.** The draws know nothing about the
+#   covariates, so the skill coefficient is attenuated further and education picks up more.
+#   Their larger FMI for the DSI shows the measurement error, but the centre is off.
+# * **Plausible values from the latent regression land close to the generating values** — within
+#   about 0.01–0.015 for skill and education, where the EAP regression is off by up to 0.07 — with
+#   intervals only slightly wider. In this one sample a few of their intervals just miss the
+#   generating value; the generating model is not exactly the regression (age enters differently,
+#   probabilities are clipped to [0.02, 0.98]). In the toolkit's Monte Carlo study
+#   (`docs/methodology.md`, section 4.7), where the model is right, they cover the true skill
+#   coefficient in 97% of samples, against about a third for the EAP regression however its
+#   interval is built.
+
+# %%
+print(f"generating effect of skill: {truth['theta']} per SD of true skill")
+print(f"EAP regression {rows.loc['dsi', 'EAP estimate']:.3f}; PV, N(0, 1) prior "
+      f"{rows.loc['dsi', 'PV estimate']:.3f}; PV, latent regression "
+      f"{rows.loc['dsi', 'latent-regression PV estimate']:.3f}")
 
 # %% [markdown]
 # **Take-aways.**
@@ -220,7 +262,7 @@ print(f"EAP regression: {rows.loc['dsi', 'estimate']:.3f}; plausible values: {ro
 #    tables, models, figures and a report; `manifest.json` ties them to the exact input and seed.
 # 2. With the survey's size, the two-step bootstrap shows that estimating the item parameters adds
 #    little uncertainty to the regression.
-# 3. Measurement error in the index is the bigger issue: it attenuates the skills coefficient and
-#    shifts effect to correlated covariates. Read the DSI coefficient as an attenuated estimate of
-#    the effect of skill and the covariates' effects as partly including skill — or use plausible
-#    values conditioned on the model's variables.
+# 3. Measurement error in the index is the bigger issue: a regression on EAP scores understates
+#    the effect of skill and overstates the effects of covariates that go with skill. Plausible
+#    values drawn from a latent regression on the model's variables correct it; report them (the
+#    default of `egov reproduce`) beside the EAP regression.
