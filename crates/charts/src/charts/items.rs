@@ -36,10 +36,10 @@ pub(crate) fn repel_labels(
         'search: for step in 0..14 {
             let d = step as f64 * h * 0.55;
             let candidates = [
-                (px + 7.0 * s, py - d, Anchor::Start),
-                (px + 7.0 * s, py + d, Anchor::Start),
-                (px - 7.0 * s, py - d, Anchor::End),
-                (px - 7.0 * s, py + d, Anchor::End),
+                (px + 10.0 * s, py - d, Anchor::Start),
+                (px + 10.0 * s, py + d, Anchor::Start),
+                (px - 10.0 * s, py - d, Anchor::End),
+                (px - 10.0 * s, py + d, Anchor::End),
                 (px, py - 8.0 * s - d, Anchor::Middle),
                 (px, py + 8.0 * s + h * 0.6 + d, Anchor::Middle),
             ];
