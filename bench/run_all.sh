@@ -76,7 +76,7 @@ cp /tmp/egov-py-bench-out/key_numbers.json "$res/"
 r_dir=""
 if command -v Rscript >/dev/null && Rscript -e 'for (p in c("sandwich", "survey", "RcppTOML")) stopifnot(requireNamespace(p, quietly = TRUE))' >/dev/null 2>&1; then
     python3 -c "import pandas as pd; pd.read_parquet('fixtures/replica/kz_ict2021_SYNTHETIC_replica.parquet').to_csv('/tmp/egov-replica.csv', index=False)"
-    hyperfine --runs "$py_runs" --export-json "$res/r.json" -n "Rscript reproduce.R" \
+    hyperfine --runs "${R_RUNS:-2}" --export-json "$res/r.json" -n "Rscript reproduce.R" \
         "Rscript bench/pipeline/reproduce.R /tmp/egov-replica.csv /tmp/egov-r-bench-out 2>/dev/null"
     cp /tmp/egov-r-bench-out/key_numbers.json "$res/r_key_numbers.json"
     r_dir=/tmp/egov-r-bench-out

@@ -114,6 +114,9 @@ def compare_r(ours, r_dir, egov_dir):
             worst = max(common, key=lambda t: abs(ame[t] - theirs[t]))
             print(f"  {link} AMEs (level vs reference): {len(common)} terms, largest |difference| "
                   f"{abs(ame[worst] - theirs[worst]):.2e} ({worst})")
+    if "pv" in r:
+        print(f"  plausible values (latent regression), dsi: R {r['pv']['dsi']:.5f} "
+              f"— different random draws")
 
 
 if __name__ == "__main__":
