@@ -518,11 +518,11 @@ fn charts_command_renders_the_whole_set() {
 }
 
 #[test]
-fn reference_overrides_reach_the_models_and_the_findings() {
+fn reference_overrides_clustering_and_the_bootstrap_reach_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("analysis.toml");
     let text = format!(
-        "{}[model]\nrobustness = []\nreferences = {{ region = \"almaty_city\", labour = \"student\" }}\n[inference]\nmethods = []\n[charts]\ninclude = [\"none\"]\n[output]\nreport = [\"markdown\"]\ntables = [\"csv\"]\nscores = \"parquet\"\n",
+        "{}[model]\nrobustness = []\nreferences = {{ region = \"almaty_city\", labour = \"student\" }}\ncluster = \"household\"\n[inference]\nmethods = [\"bootstrap\"]\nreplicates = 19\n[charts]\ninclude = [\"none\"]\n[output]\nreport = [\"markdown\"]\ntables = [\"csv\"]\nscores = \"parquet\"\n",
         data_section(
             &replica_data(),
             &workspace().join("fixtures/replica/codebook.toml")
@@ -555,4 +555,26 @@ fn reference_overrides_reach_the_models_and_the_findings() {
     assert!(report.contains("relative to Almaty city"));
     assert!(out.join("data/dsi_scores.parquet").is_file());
     assert!(!out.join("figures").exists() && !out.join("report.html").exists());
+    // Household-clustered errors and the two-step bootstrap over PSUs within strata.
+    assert_eq!(lpm["vcov"], "cluster(household)");
+    let inference = json(&out.join("tables/inference.json"));
+    assert_eq!(inference["bootstrap"][1], 19);
+    assert!(inference["plausible_values"].is_null());
+    let dsi = inference["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["term"] == "dsi")
+        .unwrap();
+    let (naive, boot) = (
+        dsi["naive_se"].as_f64().unwrap(),
+        dsi["bootstrap_se"].as_f64().unwrap(),
+    );
+    assert!(
+        boot > 0.3 * naive && boot < 3.0 * naive,
+        "bootstrap SE {boot} vs naive {naive}"
+    );
+    assert!(
+        report.contains("the two-step bootstrap, which refits the item model in every replicate")
+    );
 }
