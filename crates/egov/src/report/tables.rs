@@ -97,13 +97,20 @@ fn stars(p: f64) -> &'static str {
 fn data_summary(a: &Analysis) -> TableFile {
     let v = &a.data.validation;
     let mut rows = Vec::new();
+    let name = |var: &str| -> String {
+        match egov_survey::ITEM_NAMES.iter().position(|n| *n == var) {
+            Some(p) => format!("Skill: {}", egov_survey::ITEM_LABELS[p].0),
+            None if var == "egov" => "Used e-government services via the Internet".into(),
+            None => variable_name(var),
+        }
+    };
     for s in &v.summary {
         if s.variable == "weight" {
             continue;
         }
         if s.kind == "numeric" {
             rows.push(vec![
-                s.variable.clone(),
+                name(&s.variable),
                 "mean (weighted)".into(),
                 s.weighted_mean.map_or("–".into(), |m| num(m, 1)),
                 s.missing.to_string(),
@@ -111,7 +118,7 @@ fn data_summary(a: &Analysis) -> TableFile {
         } else if s.kind == "categorical" || s.kind == "binary" {
             for l in &s.levels {
                 rows.push(vec![
-                    s.variable.clone(),
+                    name(&s.variable),
                     l.label.clone(),
                     pct(l.weighted_share),
                     s.missing.to_string(),
