@@ -492,6 +492,22 @@ mod tests {
     }
 
     #[test]
+    fn template_configuration_parses() {
+        let dir = builtin_dir();
+        let text = std::fs::read_to_string(dir.join("analysis-template.toml")).unwrap();
+        let c = AnalysisConfig::from_toml(&text, &dir, "analysis-template.toml").unwrap();
+        assert_eq!(c.model.formula, DEFAULT_FORMULA);
+        assert!(c.data.file.ends_with("ict_household_survey_2021.sav"));
+        // The template documents the same analysis as the replica run, on another file.
+        let replica = AnalysisConfig::replica().unwrap();
+        assert_eq!(c.dsi, replica.dsi);
+        assert_eq!(c.model, replica.model);
+        assert_eq!(c.inference, replica.inference);
+        assert_eq!(c.charts, replica.charts);
+        assert_eq!(c.output, replica.output);
+    }
+
+    #[test]
     fn unknown_keys_are_named_in_the_error() {
         let text = "[data]\nfile = \"x.csv\"\ncodebook = \"c.toml\"\n[model]\nvcvo = \"hc1\"\n";
         let err = AnalysisConfig::from_toml(text, Path::new("."), "a.toml").unwrap_err();
