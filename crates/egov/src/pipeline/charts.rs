@@ -112,6 +112,67 @@ const TITLES: [(&str, &str, &str, &str); 14] = [
     ),
 ];
 
+/// Short item labels for the crowded item charts: (item, en, ru, kk). The report's item table
+/// carries the full wording.
+const SHORT_ITEM_LABELS: [(&str, &str, &str, &str); 11] = [
+    ("email", "E-mail", "Эл. почта", "Эл. пошта"),
+    (
+        "install_software",
+        "Install software",
+        "Установка программ",
+        "Бағдарлама орнату",
+    ),
+    (
+        "configure_software",
+        "Configure software",
+        "Настройка программ",
+        "Бағдарлама баптау",
+    ),
+    (
+        "spreadsheet",
+        "Spreadsheet",
+        "Таблицы Excel",
+        "Excel кестелері",
+    ),
+    (
+        "word",
+        "Word processor",
+        "Текстовый редактор",
+        "Мәтіндік редактор",
+    ),
+    ("graphics", "Graphics", "Графика", "Графика"),
+    (
+        "connect_devices",
+        "Connect devices",
+        "Подключение устройств",
+        "Құрылғы қосу",
+    ),
+    (
+        "programming",
+        "Programming",
+        "Программирование",
+        "Бағдарламалау",
+    ),
+    (
+        "copy_move",
+        "Copy or move files",
+        "Копирование файлов",
+        "Файл көшіру",
+    ),
+    (
+        "copy_paste",
+        "Copy and paste",
+        "Копировать и вставить",
+        "Көшіру және қою",
+    ),
+    (
+        "transfer_files",
+        "Transfer files",
+        "Передача файлов",
+        "Файл тасымалдау",
+    ),
+];
+
 fn title(stem: &str, lang: Lang, synthetic: bool) -> String {
     let (_, en, ru, kk) = TITLES
         .iter()
@@ -401,18 +462,17 @@ pub fn render(a: &Analysis) -> anyhow::Result<Vec<ChartFile>> {
 
     // Item response charts.
     let item_label = |name: &str| -> String {
-        egov_survey::ITEM_NAMES
-            .iter()
-            .position(|n| *n == name)
-            .map_or(name.to_string(), |p| {
-                let (en, ru, kk) = egov_survey::ITEM_LABELS[p];
+        SHORT_ITEM_LABELS.iter().find(|(n, ..)| *n == name).map_or(
+            name.to_string(),
+            |(_, en, ru, kk)| {
                 match lang {
-                    Lang::En => en,
-                    Lang::Ru => ru,
-                    Lang::Kk => kk,
+                    Lang::En => *en,
+                    Lang::Ru => *ru,
+                    Lang::Kk => *kk,
                 }
                 .to_string()
-            })
+            },
+        )
     };
     let curves = &a.dsi.curves;
     let icc: Vec<(String, Vec<f64>)> = curves
