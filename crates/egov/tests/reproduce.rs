@@ -272,6 +272,17 @@ fn every_expected_file_exists() {
             "missing or empty: {f}"
         );
     }
+    // Every table file made from the replica says so.
+    for f in expected
+        .iter()
+        .filter(|f| f.ends_with(".md") || f.ends_with(".tex"))
+    {
+        let text = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(
+            text.contains("SYNTHETIC REPLICA"),
+            "{f} lacks the synthetic mark"
+        );
+    }
     let png = std::fs::read(out.join("figures/coefficients.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     // Respondent-level scores: one row per respondent.

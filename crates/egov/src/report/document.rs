@@ -35,6 +35,7 @@ fn latex_escape(s: &str) -> String {
             '\\' => out.push_str("\\textbackslash{}"),
             '×' => out.push_str("$\\times$"),
             '–' => out.push_str("--"),
+            '—' => out.push_str("---"),
             '−' => out.push('-'),
             '²' => out.push_str("$^2$"),
             _ => out.push(c),

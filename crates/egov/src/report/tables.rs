@@ -759,7 +759,38 @@ pub fn all(a: &Analysis, labels: &TermLabels) -> Vec<TableFile> {
     out.push(standardised_table(a, labels));
     out.extend(robustness_table(a, labels));
     out.extend(inference_table(a, labels));
+    if a.data.frame.source.synthetic {
+        for t in &mut out {
+            mark_synthetic(t);
+        }
+    }
     out
+}
+
+/// Puts the synthetic-data mark into the title of a table's Markdown and LaTeX files (the
+/// report itself carries it in its own title).
+fn mark_synthetic(t: &mut TableFile) {
+    let mark = super::synthetic_suffix(true);
+    let text = mark.trim_start_matches(" — ");
+    let mut marked = t.display.clone();
+    marked.caption.push_str(mark);
+    if t.markdown == t.display.to_markdown() {
+        t.markdown = marked.to_markdown();
+    } else {
+        t.markdown = format!("**{text}**\n\n{}", t.markdown);
+    }
+    if t.latex == t.display.to_latex() {
+        t.latex = marked.to_latex();
+    } else {
+        let caption_end = t
+            .latex
+            .find("\\caption{")
+            .and_then(|i| t.latex[i..].find('}').map(|e| i + e));
+        if let Some(end) = caption_end {
+            t.latex.insert_str(end, &format!(" --- {text}"));
+        }
+        t.latex = format!("% {text}\n{}", t.latex);
+    }
 }
 
 #[cfg(test)]
