@@ -22,7 +22,10 @@
 # only draws the numbers it is given, so a chart and the corresponding table always agree.
 
 # %%
+from io import BytesIO
+
 from IPython.display import Image, display
+from PIL import Image as PILImage
 
 from egov_helpers import egov, work_dir
 
@@ -30,8 +33,13 @@ out = work_dir("03_report_figures")
 
 
 def show(folder, stem, width=760):
-    """Displays one PNG the toolkit wrote."""
-    display(Image(filename=str(folder / f"{stem}.png"), width=width))
+    """Displays one PNG the toolkit wrote, resized to 1000 px wide to keep this notebook small."""
+    with PILImage.open(folder / f"{stem}.png") as picture:
+        picture = picture.convert("RGB")
+        picture.thumbnail((1000, 1000 * picture.height // picture.width))
+        buffer = BytesIO()
+        picture.save(buffer, format="PNG", optimize=True)
+    display(Image(data=buffer.getvalue(), width=width))
 
 
 # %% [markdown]
@@ -39,7 +47,8 @@ def show(folder, stem, width=760):
 #
 # One command draws every chart. `--format png` skips the SVG copies (the report uses both);
 # `--force` replaces the folder from an earlier run. The folder is written atomically: nothing
-# appears unless every chart rendered.
+# appears unless every chart rendered. The PNG files are 1800 pixels wide for print; this
+# notebook shows them reduced.
 
 # %%
 english = out / "en"
