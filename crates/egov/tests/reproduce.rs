@@ -77,6 +77,7 @@ fn replica_carries_the_briefs_findings() {
         assert!(lpm.get(key).is_some(), "lpm.json lacks `{key}`");
     }
     assert_eq!(lpm["vcov"], "hc1");
+    assert_eq!(lpm["synthetic"], true);
     for group in ["labour::student", "labour::pensioner", "labour::unemployed"] {
         let b = coefficient(&lpm, group);
         assert!((-0.11..=-0.03).contains(&b), "{group} = {b}");

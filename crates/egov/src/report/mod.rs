@@ -297,7 +297,11 @@ pub fn write_all(
     if let Some(inf) = &a.inference {
         json_files.push(("inference".into(), serde_json::to_value(&inf.table)?));
     }
-    for (name, v) in json_files {
+    let synthetic = a.data.frame.source.synthetic;
+    for (name, mut v) in json_files {
+        if let Value::Object(map) = &mut v {
+            map.insert("synthetic".into(), json!(synthetic));
+        }
         let p = tdir.join(format!("{name}.json"));
         write(&p, serde_json::to_string_pretty(&v)?.as_bytes())?;
         written.push(p);
