@@ -67,10 +67,15 @@ files = pd.Series(manifest["files"])
 print(f"synthetic: {manifest['synthetic']}; seed: {manifest['seed']}")
 print(f"input: {manifest['input']['rows']} rows, {manifest['input']['format']}, "
       f"SHA-256 {manifest['input']['sha256'][:16]}…")
-print(f"{len(files)} files:")
-files.groupby(files.str.split("/").str[0].where(files.str.contains("/"), "(top level)")).apply(
-    lambda names: ", ".join(n.split("/")[-1] for n in names)
-).to_frame("files")
+folder = files.str.split("/").str[0].where(files.str.contains("/"), "(top level)")
+stem = files.str.split("/").str[-1].str.rsplit(".", n=1).str[0]
+extension = files.str.rsplit(".", n=1).str[-1]
+print(f"{len(files)} files")
+pd.DataFrame({"folder": folder, "name": stem, "format": extension}).groupby("folder").agg(
+    files=("name", "size"),
+    names=("name", lambda names: ", ".join(dict.fromkeys(names))),
+    formats=("format", lambda formats: ", ".join(sorted(set(formats)))),
+)
 
 # %%
 pd.Series(manifest["timings_ms"], name="milliseconds").to_frame()
