@@ -311,7 +311,10 @@ term <- function(x) {
   }
   x
 }
-js <- function(v) paste0("{", paste(sprintf("\"%s\": %.12g", term(names(v)), v), collapse = ", "), "}")
+js <- function(v, rename = TRUE) {
+  keys <- if (rename) term(names(v)) else names(v)
+  paste0("{", paste(sprintf("\"%s\": %.12g", keys, v), collapse = ", "), "}")
+}
 writeLines(c("{", sprintf("\"tool\": \"R %s (sandwich %s, survey %s)\",", getRversion(),
                           packageVersion("sandwich"), packageVersion("survey")),
              sprintf("\"n_model\": %d,", nrow(cc)),
@@ -319,12 +322,12 @@ writeLines(c("{", sprintf("\"tool\": \"R %s (sandwich %s, survey %s)\",", getRve
              sprintf("\"lpm_se_hc1\": %s,", js(sqrt(diag(v_hc1)))),
              sprintf("\"lpm_se_cluster\": %s,", js(sqrt(diag(v_cl)))),
              sprintf("\"ame_logit\": %s,", js(ames$logit)), sprintf("\"ame_probit\": %s,", js(ames$probit)),
-             sprintf("\"tests_f\": %s,", js(tests[, "F"])),
+             sprintf("\"tests_f\": %s,", js(tests[, "F"], rename = FALSE)),
              sprintf("\"irt_a\": [%s], \"irt_b\": [%s],", paste(a, collapse = ", "), paste(b, collapse = ", ")),
              sprintf("\"em_cycles\": %d,", iter),
              sprintf("\"pv\": %s,", js(setNames(pv$estimate, rownames(pv)))),
              sprintf("\"pv_em_iterations\": %d,", em),
-             sprintf("\"timings_s\": %s", js(times)), "}"),
+             sprintf("\"timings_s\": %s", js(times, rename = FALSE)), "}"),
            file.path(out, "key_numbers.json"))
 message(sprintf("dsi %.4f (HC1 se %.4f); labour::student %.4f; EM cycles %d; wrote %s",
                 coef(m)[["dsi"]], sqrt(v_hc1["dsi", "dsi"]), coef(m)[["labourstudent"]], iter, out))
