@@ -65,6 +65,12 @@ def main():
             r, q = rows["dsi"], py["pv"]["dsi"]
             print(f"plausible values, dsi: egov {r['pv_estimate']:.5f} (se {r['pv_se']:.5f}), "
                   f"python {q['estimate']:.5f} (se {q['std_error']:.5f}) — different random draws")
+    params = egov_dir / "data/item_parameters.json"
+    if params.exists():
+        items = json.loads(params.read_text())["fit"]["items"]
+        da = max(abs(i["a"] - a) for i, a in zip(items, py["irt"]["a"]))
+        db = max(abs(i["b"] - b) for i, b in zip(items, py["irt"]["b"]))
+        print(f"2PL item parameters, girth vs egov-irt: largest |difference| a {da:.1e}, b {db:.1e}")
     descriptives = egov_dir / "tables/descriptives.json"
     if descriptives.exists():
         import pandas as pd
@@ -99,6 +105,31 @@ def main():
 def compare_r(ours, r_dir, egov_dir):
     r = json.loads((r_dir / "key_numbers.json").read_text())
     print(f"R peer ({r['tool']}, 2PL by EM in {r['em_cycles']} cycles):")
+    params = egov_dir / "data/item_parameters.json"
+    if params.exists():
+        # R lists the items by column name (sk01, sk02, ...), the codebook order here.
+        items = json.loads(params.read_text())["fit"]["items"]
+        da = max(abs(i["a"] - a) for i, a in zip(items, r["irt_a"]))
+        db = max(abs(i["b"] - b) for i, b in zip(items, r["irt_b"]))
+        print(f"  2PL item parameters vs egov-irt: largest |difference| a {da:.1e}, b {db:.1e}")
+    descriptives = egov_dir / "tables/descriptives.json"
+    if descriptives.exists():
+        import csv
+
+        worst_mean, worst_se, n_rows = 0.0, 0.0, 0
+        for table in json.loads(descriptives.read_text())["tables"]:
+            path = r_dir / f"tables/{table['name']}.csv"
+            if table["name"] == "by_age_urban" or not path.exists():
+                continue  # svyby's two-way table is keyed differently
+            with path.open() as f:
+                rows = {row[next(iter(row))]: row for row in csv.DictReader(f)}
+            for row in table["rows"]:
+                other = rows[row["key"]]
+                n_rows += 1
+                worst_mean = max(worst_mean, abs(row["uptake"]["estimate"] - float(other["uptake"])))
+                worst_se = max(worst_se, abs(row["uptake"]["std_error"] - float(other["uptake_se"])))
+        print(f"  survey::svyby uptake by group, {n_rows} groups: largest |difference| mean "
+              f"{worst_mean:.1e}, se {worst_se:.1e}")
     for key, field in (("lpm_estimate", "estimate"), ("lpm_se_hc1", "std_error")):
         common = [t for t in ours if t in r[key]]
         worst = max(common, key=lambda t: abs(ours[t][field] - r[key][t]))
@@ -114,6 +145,9 @@ def compare_r(ours, r_dir, egov_dir):
             worst = max(common, key=lambda t: abs(ame[t] - theirs[t]))
             print(f"  {link} AMEs (level vs reference): {len(common)} terms, largest |difference| "
                   f"{abs(ame[worst] - theirs[worst]):.2e} ({worst})")
+    for test in ("regions_zero", "students_pensioners_unemployed_equal"):
+        if test in r.get("tests_f", {}):
+            print(f"  test {test}: F R {r['tests_f'][test]:.4f}")
     if "pv" in r:
         print(f"  plausible values (latent regression), dsi: R {r['pv']['dsi']:.5f} "
               f"— different random draws")
