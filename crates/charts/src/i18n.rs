@@ -36,6 +36,8 @@ pub(crate) enum Key {
     TitleTileMap,
     DsiShare,
     ItemMapNote,
+    ItemCurvesNote,
+    DifficultyNote,
 }
 
 pub(crate) fn tr(lang: Lang, key: Key) -> &'static str {
@@ -137,9 +139,9 @@ pub(crate) fn tr(lang: Lang, key: Key) -> &'static str {
         (TitleDsiDistribution, En) => "Distribution of the Digital Skills Index",
         (TitleDsiDistribution, Ru) => "Распределение индекса цифровых навыков",
         (TitleDsiDistribution, Kk) => "Цифрлық дағдылар индексінің таралуы",
-        (TitleItemCurves, En) => "Item characteristic curves of the 11 skill items",
-        (TitleItemCurves, Ru) => "Характеристические кривые 11 заданий",
-        (TitleItemCurves, Kk) => "11 дағды сұрағының сипаттамалық қисықтары",
+        (TitleItemCurves, En) => "Item characteristic curves of the skill items",
+        (TitleItemCurves, Ru) => "Характеристические кривые заданий",
+        (TitleItemCurves, Kk) => "Дағды сұрақтарының сипаттамалық қисықтары",
         (TitleInformation, En) => "Where the skill items measure precisely",
         (TitleInformation, Ru) => "Где задания измеряют навыки точнее всего",
         (TitleInformation, Kk) => "Сұрақтар дағдыны қай деңгейде дәл өлшейді",
@@ -160,6 +162,24 @@ pub(crate) fn tr(lang: Lang, key: Key) -> &'static str {
         }
         (ItemMapNote, Kk) => {
             "Оңға қарай — қиынырақ сұрақтар; жоғары — дағды деңгейлерін жақсырақ ажырататындар."
+        }
+        (DifficultyNote, En) => {
+            "Dotted line: difficulty b, the skill level at which half the respondents answer “yes”."
+        }
+        (DifficultyNote, Ru) => {
+            "Пунктир — трудность b: уровень навыков, при котором половина респондентов отвечает «да»."
+        }
+        (DifficultyNote, Kk) => {
+            "Пунктир — қиындық b: респонденттердің жартысы «иә» деп жауап беретін дағды деңгейі."
+        }
+        (ItemCurvesNote, En) => {
+            "One item per panel in colour, the other items in grey; easiest item first."
+        }
+        (ItemCurvesNote, Ru) => {
+            "В каждой панели одно задание выделено цветом, остальные — серым; задания идут от самого лёгкого к самому трудному."
+        }
+        (ItemCurvesNote, Kk) => {
+            "Әр панельде бір сұрақ түспен, қалғандары сұр түспен берілген; сұрақтар ең жеңілінен ең қиынына қарай орналасқан."
         }
     }
 }

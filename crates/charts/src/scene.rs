@@ -100,6 +100,9 @@ pub(crate) enum Role {
     Interval,
     /// Reference lines (zero, national average).
     Reference,
+    /// Other series drawn faintly behind the highlighted one, e.g. the other
+    /// items' curves in a small-multiple panel.
+    Context,
     /// Text annotations such as "no respondents".
     Note,
 }
@@ -111,6 +114,7 @@ impl Role {
             Role::Data => "data",
             Role::Interval => "interval",
             Role::Reference => "reference",
+            Role::Context => "context",
             Role::Note => "note",
         }
     }

@@ -193,7 +193,25 @@ fn distributions_draw_each_group_and_handle_empty_groups() {
 fn item_charts_draw_every_item() {
     let (grid, curves) = sample::item_curves(Lang::En);
     let chart = item_curves(&grid, &curves, &small(Lang::En)).unwrap();
+    // One panel per item: its own curve in the accent colour, the other ten
+    // in grey behind it, and its difficulty printed once.
     assert_eq!(count(&chart.svg, "polyline", "data"), 11);
+    let accent_curves = chart
+        .svg
+        .split(r#"<polyline class="data""#)
+        .skip(1)
+        .filter(|element| element[..element.find("/>").unwrap()].contains(r##"stroke="#0072b2""##))
+        .count();
+    assert_eq!(
+        accent_curves, 11,
+        "every highlighted curve is accent-coloured"
+    );
+    assert_eq!(count(&chart.svg, "polyline", "context"), 11 * 10);
+    assert_eq!(chart.svg.matches(">b = ").count(), 11);
+    assert!(
+        chart.svg.contains(">b = 2.35</text>"),
+        "Programming's difficulty"
+    );
     for (label, _) in &curves {
         assert!(
             chart
@@ -201,6 +219,19 @@ fn item_charts_draw_every_item() {
                 .contains(&format!(">{label}</text>").replace('&', "&amp;")),
             "{label}"
         );
+    }
+    texts_on_canvas(&chart);
+    for lang in [Lang::Ru, Lang::Kk] {
+        let (grid, curves) = sample::item_curves(lang);
+        let chart = item_curves(&grid, &curves, &small(lang)).unwrap();
+        assert_eq!(count(&chart.svg, "polyline", "data"), 11);
+        texts_on_canvas(&chart);
+    }
+    for n in [1, 2, 5] {
+        let chart = item_curves(&grid, &curves[..n], &small(Lang::En)).unwrap();
+        assert_eq!(count(&chart.svg, "polyline", "data"), n);
+        assert_eq!(count(&chart.svg, "polyline", "context"), n * (n - 1));
+        texts_on_canvas(&chart);
     }
     let (g, info) = sample::information();
     let chart = test_information(

@@ -10,6 +10,8 @@ use crate::stats::{silverman_bandwidth, weighted_kde};
 use crate::theme::{BAR, Frame, INK, MUTED, SERIES, Sizes};
 use crate::xy::Panel;
 
+pub use crate::charts::item_panels::item_curves;
+
 /// Places labels next to their anchor points without overlapping each other
 /// or the given obstacles: tries offsets right, left, above and below at
 /// growing distances and keeps the first free spot inside `bounds`. Returns
@@ -119,7 +121,7 @@ fn draw_labels(
     }
 }
 
-fn check_grid(chart: &'static str, grid: &[f64]) -> Result<(), ChartError> {
+pub(crate) fn check_grid(chart: &'static str, grid: &[f64]) -> Result<(), ChartError> {
     if grid.len() < 2 {
         return Err(ChartError::Empty {
             chart,
@@ -137,111 +139,6 @@ fn check_grid(chart: &'static str, grid: &[f64]) -> Result<(), ChartError> {
         }
     }
     check_finite(chart, "grid", "last θ", grid[grid.len() - 1])
-}
-
-/// Item characteristic curves: P(yes | θ) for each item on a θ grid, each
-/// labelled directly where it crosses 0.5 (its difficulty).
-///
-/// ```
-/// # fn main() -> Result<(), egov_charts::ChartError> {
-/// use egov_charts::{item_curves, ChartOptions};
-/// let grid: Vec<f64> = (0..=60).map(|i| -3.0 + i as f64 * 0.1).collect();
-/// let curve = |a: f64, b: f64| grid.iter().map(|t| 1.0 / (1.0 + (-a * (t - b)).exp())).collect::<Vec<_>>();
-/// let curves = vec![("Email".to_string(), curve(1.5, -1.0)), ("Code".to_string(), curve(2.0, 1.5))];
-/// let chart = item_curves(&grid, &curves, &ChartOptions { scale: 1.0, ..Default::default() })?;
-/// assert_eq!(chart.svg.matches(r#"<polyline class="data""#).count(), 2);
-/// # Ok(()) }
-/// ```
-pub fn item_curves(
-    grid: &[f64],
-    curves: &[(String, Vec<f64>)],
-    opts: &ChartOptions,
-) -> Result<Rendered, ChartError> {
-    const CHART: &str = "item_curves";
-    start(opts)?;
-    check_grid(CHART, grid)?;
-    if curves.is_empty() {
-        return Err(ChartError::Empty {
-            chart: CHART,
-            hint: "pass one curve per item".into(),
-        });
-    }
-    for (label, c) in curves {
-        if c.len() != grid.len() {
-            return Err(ChartError::LengthMismatch {
-                chart: CHART,
-                detail: format!(
-                    "curve '{label}' has {} points but the grid has {}",
-                    c.len(),
-                    grid.len()
-                ),
-            });
-        }
-        for (i, p) in c.iter().enumerate() {
-            if !(p.is_finite() && (0.0..=1.0).contains(p)) {
-                return Err(ChartError::InvalidValue {
-                    chart: CHART,
-                    item: format!("{label} at grid point {i}"),
-                    problem: format!("probability {p} is outside [0, 1]"),
-                });
-            }
-        }
-    }
-    let lang = opts.lang;
-    let mut frame = Frame::new(opts, tr(lang, Key::TitleItemCurves), &[], &[]);
-    let sz = &frame.sz;
-    let scene = &mut frame.scene;
-    let p = Panel::draw(
-        scene,
-        sz,
-        frame.plot,
-        (grid[0], grid[grid.len() - 1]),
-        (0.0, 1.0),
-        Some(tr(lang, Key::Theta)),
-        tr(lang, Key::ProbabilityYes),
-        true,
-    );
-    let mut anchors = Vec::new();
-    let mut colors = Vec::new();
-    for (k, (_, c)) in curves.iter().enumerate() {
-        let col = SERIES[k % 6];
-        colors.push(col);
-        let pts: Vec<(f64, f64)> = grid
-            .iter()
-            .zip(c)
-            .map(|(x, y)| (p.x(*x), p.y(*y)))
-            .collect();
-        scene.line(Role::Data, pts, col, 2.0 * sz.s);
-        // First crossing of 0.5, linearly interpolated; the nearest end otherwise.
-        let cross = c
-            .windows(2)
-            .position(|w| (w[0] - 0.5) * (w[1] - 0.5) <= 0.0 && w[0] != w[1]);
-        let (tx, ty) = match cross {
-            Some(i) => {
-                let f = (0.5 - c[i]) / (c[i + 1] - c[i]);
-                (grid[i] + f * (grid[i + 1] - grid[i]), 0.5)
-            }
-            None if c[0] > 0.5 => (grid[0], c[0]),
-            None => (grid[grid.len() - 1], c[c.len() - 1]),
-        };
-        anchors.push((p.x(tx), p.y(ty)));
-    }
-    for (k, &(x, y)) in anchors.iter().enumerate() {
-        scene.push(
-            Role::Frame,
-            Mark::Circle {
-                cx: x,
-                cy: y,
-                r: 3.0 * sz.s,
-                fill: colors[k],
-                stroke: None,
-            },
-        );
-    }
-    let labels: Vec<String> = curves.iter().map(|(l, _)| l.clone()).collect();
-    let spots = repel_labels(&anchors, &labels, sz, (p.x0, p.y0, p.x1, p.y1), &[]);
-    draw_labels(scene, sz, &anchors, &labels, &spots, &colors);
-    finish(frame.scene, opts)
 }
 
 /// Test information I(θ) (upper panel) above the weighted distribution of

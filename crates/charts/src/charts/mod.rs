@@ -2,6 +2,7 @@
 
 pub(crate) mod comparisons;
 pub(crate) mod distributions;
+pub(crate) mod item_panels;
 pub(crate) mod items;
 pub(crate) mod tiles;
 
