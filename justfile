@@ -34,7 +34,7 @@ notebooks:
 
 # Every benchmark in one run, with peer tools (Python, R) timed beside egov; `just bench --quick` for a short run.
 bench *ARGS:
-    bench/run_all.sh {{ARGS}}
+    bash bench/run_all.sh {{ARGS}}
 
 # Monte Carlo coverage study of naive, bootstrap and plausible-value inference (small by default;
 # positional: datasets replicates persons draws [json-path], e.g. `just montecarlo 500 499 5000 10`).
