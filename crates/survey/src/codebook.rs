@@ -163,6 +163,17 @@ pub struct BinarySpec {
     pub missing: Vec<Code>,
 }
 
+impl BinarySpec {
+    /// The yes/no/missing coding of the outcome, without its column.
+    pub(crate) fn coding(&self) -> BinaryCoding {
+        BinaryCoding {
+            yes: self.yes.clone(),
+            no: self.no.clone(),
+            missing: self.missing.clone(),
+        }
+    }
+}
+
 /// A numeric variable with a valid range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -355,10 +366,6 @@ impl Codebook {
     }
 
     fn check(&self) -> Result<(), CodebookError> {
-        let invalid = |section: &str, message: String| CodebookError::Invalid {
-            section: section.to_string(),
-            message,
-        };
         for name in self.items.keys() {
             if !ITEM_NAMES.contains(&name.as_str()) {
                 return Err(invalid(
@@ -387,14 +394,7 @@ impl Codebook {
         for (name, spec) in &self.items {
             check_binary(&format!("items.{name}"), &self.item_coding_of(spec))?;
         }
-        check_binary(
-            "outcome",
-            &BinaryCoding {
-                yes: self.outcome.yes.clone(),
-                no: self.outcome.no.clone(),
-                missing: self.outcome.missing.clone(),
-            },
-        )?;
+        check_binary("outcome", &self.outcome.coding())?;
         if let (Some(lo), Some(hi)) = (self.age.min, self.age.max)
             && lo > hi
         {
@@ -427,7 +427,7 @@ impl Codebook {
                 let Some(reference) = &extra.reference else {
                     return Err(invalid(
                         &section,
-                        "a categorical extra needs `reference = \"<level name>\"`".into(),
+                        "a categorical extra needs `reference = \"<level name>\"`",
                     ));
                 };
                 check_levels(&section, &extra.levels, reference, &extra.missing)?;
@@ -437,23 +437,31 @@ impl Codebook {
     }
 }
 
+/// A semantic codebook error in `section`.
+fn invalid(section: &str, message: impl Into<String>) -> CodebookError {
+    CodebookError::Invalid {
+        section: section.to_string(),
+        message: message.into(),
+    }
+}
+
 fn check_binary(section: &str, coding: &BinaryCoding) -> Result<(), CodebookError> {
     if coding.yes.is_empty() || coding.no.is_empty() {
-        return Err(CodebookError::Invalid {
-            section: section.to_string(),
-            message: "needs at least one `yes` and one `no` code".into(),
-        });
+        return Err(invalid(
+            section,
+            "needs at least one `yes` and one `no` code",
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for c in coding.yes.iter().chain(&coding.no).chain(&coding.missing) {
         if !seen.insert(c.key()) {
-            return Err(CodebookError::Invalid {
-                section: section.to_string(),
-                message: format!(
+            return Err(invalid(
+                section,
+                format!(
                     "code `{}` is listed twice among yes/no/missing; each code may mean one thing",
                     c.key()
                 ),
-            });
+            ));
         }
     }
     Ok(())
@@ -465,12 +473,8 @@ fn check_levels(
     reference: &str,
     missing: &[Code],
 ) -> Result<(), CodebookError> {
-    let invalid = |message: String| CodebookError::Invalid {
-        section: section.to_string(),
-        message,
-    };
     if levels.len() < 2 {
-        return Err(invalid("needs at least two levels".into()));
+        return Err(invalid(section, "needs at least two levels"));
     }
     let mut names = std::collections::HashSet::new();
     let mut codes = std::collections::HashSet::new();
@@ -481,40 +485,49 @@ fn check_levels(
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            return Err(invalid(format!(
-                "level name `{}` must be a slug of lower-case ASCII letters, digits and `_`",
-                l.name
-            )));
+            return Err(invalid(
+                section,
+                format!(
+                    "level name `{}` must be a slug of lower-case ASCII letters, digits and `_`",
+                    l.name
+                ),
+            ));
         }
         if !names.insert(l.name.clone()) {
-            return Err(invalid(format!("level name `{}` is used twice", l.name)));
+            return Err(invalid(
+                section,
+                format!("level name `{}` is used twice", l.name),
+            ));
         }
         for c in std::iter::once(&l.code).chain(&l.also) {
             if !codes.insert(c.key()) {
-                return Err(invalid(format!(
-                    "raw code `{}` is used by two levels",
-                    c.key()
-                )));
+                return Err(invalid(
+                    section,
+                    format!("raw code `{}` is used by two levels", c.key()),
+                ));
             }
         }
     }
     for c in missing {
         if codes.contains(&c.key()) {
-            return Err(invalid(format!(
-                "raw code `{}` is both a level and a missing code",
-                c.key()
-            )));
+            return Err(invalid(
+                section,
+                format!("raw code `{}` is both a level and a missing code", c.key()),
+            ));
         }
     }
     if !names.contains(reference) {
-        return Err(invalid(format!(
-            "reference `{reference}` is not one of the levels ({})",
-            levels
-                .iter()
-                .map(|l| l.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(invalid(
+            section,
+            format!(
+                "reference `{reference}` is not one of the levels ({})",
+                levels
+                    .iter()
+                    .map(|l| l.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
     }
     Ok(())
 }
