@@ -5,6 +5,7 @@ use crate::error::ChartError;
 use crate::i18n::{Key, tr};
 use crate::options::{ChartOptions, Rendered};
 use crate::rows::{Row, RowsSpec, Value, draw_rows};
+use crate::scene::Rgba;
 use crate::theme::{BAR, Frame, HIGHLIGHT, SERIES, Swatch};
 
 /// A weighted estimate for one category with its 95% confidence interval.
@@ -180,6 +181,89 @@ fn with_ci_note(opts: &ChartOptions, mut notes: Vec<String>) -> Vec<String> {
     notes
 }
 
+/// One row per estimate, highest first; categories without data go last, in
+/// input order, with `no_data` as their note. Highlighted categories are bold
+/// and orange.
+fn rows_highest_first(
+    chart: &'static str,
+    estimates: &[Estimate],
+    factor: f64,
+    no_data: Key,
+    opts: &ChartOptions,
+) -> Result<Vec<Row>, ChartError> {
+    let mut items = Vec::with_capacity(estimates.len());
+    for e in estimates {
+        items.push((e, estimate_value(chart, e, factor)?));
+    }
+    items.sort_by(|(_, a), (_, b)| match (a, b) {
+        (Some(a), Some(b)) => b.est.total_cmp(&a.est),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(items
+        .iter()
+        .map(|(e, v)| Row::Item {
+            label: e.label.clone(),
+            bold: e.highlight,
+            color: Some(if e.highlight { HIGHLIGHT } else { BAR }),
+            values: vec![*v],
+            missing: v.is_none().then(|| tr(opts.lang, no_data).to_string()),
+        })
+        .collect())
+}
+
+/// Legend for a chart of regions: "Region", plus "City" in the highlight
+/// colour when any estimate is highlighted.
+fn region_legend(
+    estimates: &[Estimate],
+    swatch: impl Fn(Rgba) -> Swatch,
+    opts: &ChartOptions,
+) -> Vec<(String, Swatch, bool)> {
+    let mut legend = vec![(tr(opts.lang, Key::Region).to_string(), swatch(BAR), false)];
+    if estimates.iter().any(|e| e.highlight) {
+        legend.push((
+            tr(opts.lang, Key::City).to_string(),
+            swatch(HIGHLIGHT),
+            true,
+        ));
+    }
+    legend
+}
+
+/// The first `count` series colours and, when `show_legend`, a legend naming
+/// each series beside its dot.
+fn series_colors_and_legend(
+    names: &[String],
+    count: usize,
+    show_legend: bool,
+) -> (Vec<Rgba>, Vec<(String, Swatch, bool)>) {
+    let colors: Vec<_> = SERIES.iter().copied().take(count).collect();
+    let legend = if show_legend {
+        names
+            .iter()
+            .zip(&colors)
+            .map(|(s, c)| (s.clone(), Swatch::Dot(*c), false))
+            .collect()
+    } else {
+        vec![]
+    };
+    (colors, legend)
+}
+
+/// Draws `spec` in a frame with the given title, legend and notes, and renders it.
+fn render_rows(
+    opts: &ChartOptions,
+    title: Key,
+    legend: &[(String, Swatch, bool)],
+    notes: &[String],
+    spec: &RowsSpec,
+) -> Result<Rendered, ChartError> {
+    let mut frame = Frame::new(opts, tr(opts.lang, title), legend, notes);
+    draw_rows(&mut frame, spec);
+    finish(frame.scene, opts)
+}
+
 /// Regional comparison: one bar (uptake) or dot (DSI) per region with its 95%
 /// CI, sorted from highest to lowest, highlighted categories (the three cities)
 /// in orange with bold labels, and an optional national-average line.
@@ -211,30 +295,8 @@ pub fn regional_comparison(
         });
     }
     let factor = if measure == Measure::Uptake { PCT } else { 1.0 };
-    let mut items = Vec::with_capacity(rows.len());
-    for e in rows {
-        items.push((e, estimate_value(CHART, e, factor)?));
-    }
-    // Highest first; categories without data go last, in input order.
-    items.sort_by(|(_, a), (_, b)| match (a, b) {
-        (Some(a), Some(b)) => b.est.total_cmp(&a.est),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
+    let spec_rows = rows_highest_first(CHART, rows, factor, Key::NoRespondents, opts)?;
     let lang = opts.lang;
-    let spec_rows = items
-        .iter()
-        .map(|(e, v)| Row::Item {
-            label: e.label.clone(),
-            bold: e.highlight,
-            color: Some(if e.highlight { HIGHLIGHT } else { BAR }),
-            values: vec![*v],
-            missing: v
-                .is_none()
-                .then(|| tr(lang, Key::NoRespondents).to_string()),
-        })
-        .collect();
     let mut ref_lines = Vec::new();
     if let Some(nat) = national {
         crate::charts::check_finite(CHART, "national", "national average", nat)?;
@@ -253,17 +315,16 @@ pub fn regional_comparison(
             Swatch::Dot(c)
         }
     };
-    let mut legend = vec![(tr(lang, Key::Region).to_string(), swatch(BAR), false)];
-    if rows.iter().any(|e| e.highlight) {
-        legend.push((tr(lang, Key::City).to_string(), swatch(HIGHLIGHT), true));
-    }
+    let legend = region_legend(rows, swatch, opts);
     let (title, axis) = match measure {
         Measure::Uptake => (Key::TitleUptakeByRegion, Key::UptakeAxis),
         Measure::Dsi => (Key::TitleDsiByRegion, Key::DsiAxis),
     };
-    let mut frame = Frame::new(opts, tr(lang, title), &legend, &with_ci_note(opts, vec![]));
-    draw_rows(
-        &mut frame,
+    render_rows(
+        opts,
+        title,
+        &legend,
+        &with_ci_note(opts, vec![]),
         &RowsSpec {
             rows: spec_rows,
             series_colors: vec![BAR],
@@ -272,8 +333,7 @@ pub fn regional_comparison(
             zero_line: measure == Measure::Dsi,
             axis_title: tr(lang, axis).to_string(),
         },
-    );
-    finish(frame.scene, opts)
+    )
 }
 
 /// Region effects from the LPM relative to a reference region (named in a
@@ -303,34 +363,8 @@ pub fn region_effects(
         });
     }
     let lang = opts.lang;
-    let mut items = Vec::with_capacity(rows.len());
-    for e in rows {
-        items.push((e, estimate_value(CHART, e, PCT)?));
-    }
-    items.sort_by(|(_, a), (_, b)| match (a, b) {
-        (Some(a), Some(b)) => b.est.total_cmp(&a.est),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    let spec_rows = items
-        .iter()
-        .map(|(e, v)| Row::Item {
-            label: e.label.clone(),
-            bold: e.highlight,
-            color: Some(if e.highlight { HIGHLIGHT } else { BAR }),
-            values: vec![*v],
-            missing: v.is_none().then(|| tr(lang, Key::NoData).to_string()),
-        })
-        .collect();
-    let mut legend = vec![(tr(lang, Key::Region).to_string(), Swatch::Dot(BAR), false)];
-    if rows.iter().any(|e| e.highlight) {
-        legend.push((
-            tr(lang, Key::City).to_string(),
-            Swatch::Dot(HIGHLIGHT),
-            true,
-        ));
-    }
+    let spec_rows = rows_highest_first(CHART, rows, PCT, Key::NoData, opts)?;
+    let legend = region_legend(rows, Swatch::Dot, opts);
     let notes = with_ci_note(
         opts,
         vec![format!(
@@ -339,9 +373,11 @@ pub fn region_effects(
             reference_label
         )],
     );
-    let mut frame = Frame::new(opts, tr(lang, Key::TitleRegionEffects), &legend, &notes);
-    draw_rows(
-        &mut frame,
+    render_rows(
+        opts,
+        Key::TitleRegionEffects,
+        &legend,
+        &notes,
         &RowsSpec {
             rows: spec_rows,
             series_colors: vec![BAR],
@@ -350,8 +386,7 @@ pub fn region_effects(
             zero_line: true,
             axis_title: tr(lang, Key::RegionEffectAxis).to_string(),
         },
-    );
-    finish(frame.scene, opts)
+    )
 }
 
 /// Demographic comparison: uptake by category, optionally split into series
@@ -439,24 +474,16 @@ pub fn grouped_comparison(groups: &[Group], opts: &ChartOptions) -> Result<Rende
             missing,
         });
     }
-    let colors: Vec<_> = SERIES.iter().copied().take(series.len().max(1)).collect();
-    let legend: Vec<_> = if series.len() > 1 || series.first().is_some_and(|s| !s.is_empty()) {
-        series
-            .iter()
-            .zip(&colors)
-            .map(|(s, c)| (s.clone(), Swatch::Dot(*c), false))
-            .collect()
-    } else {
-        vec![]
-    };
-    let mut frame = Frame::new(
+    let (colors, legend) = series_colors_and_legend(
+        &series,
+        series.len().max(1),
+        series.len() > 1 || series.first().is_some_and(|s| !s.is_empty()),
+    );
+    render_rows(
         opts,
-        tr(lang, Key::TitleGrouped),
+        Key::TitleGrouped,
         &legend,
         &with_ci_note(opts, vec![]),
-    );
-    draw_rows(
-        &mut frame,
         &RowsSpec {
             rows,
             series_colors: colors,
@@ -465,8 +492,7 @@ pub fn grouped_comparison(groups: &[Group], opts: &ChartOptions) -> Result<Rende
             zero_line: false,
             axis_title: tr(lang, Key::UptakeAxis).to_string(),
         },
-    );
-    finish(frame.scene, opts)
+    )
 }
 
 /// Coefficient plot: dot-and-whisker estimates with 95% CIs in percentage
@@ -556,24 +582,13 @@ pub fn coefficient_plot(
             });
         }
     }
-    let colors: Vec<_> = SERIES.iter().copied().take(model_names.len()).collect();
-    let legend: Vec<_> = if model_names.len() > 1 {
-        model_names
-            .iter()
-            .zip(&colors)
-            .map(|(s, c)| (s.clone(), Swatch::Dot(*c), false))
-            .collect()
-    } else {
-        vec![]
-    };
-    let mut frame = Frame::new(
+    let (colors, legend) =
+        series_colors_and_legend(model_names, model_names.len(), model_names.len() > 1);
+    render_rows(
         opts,
-        tr(lang, Key::TitleCoefficients),
+        Key::TitleCoefficients,
         &legend,
         &with_ci_note(opts, vec![]),
-    );
-    draw_rows(
-        &mut frame,
         &RowsSpec {
             rows,
             series_colors: colors,
@@ -582,6 +597,5 @@ pub fn coefficient_plot(
             zero_line: true,
             axis_title: tr(lang, Key::CoefficientAxis).to_string(),
         },
-    );
-    finish(frame.scene, opts)
+    )
 }
