@@ -504,7 +504,7 @@ fn select(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulate::{FULL_FORMULA, SimulationSpec, simulate};
+    use crate::simulate::{FULL_FORMULA, Simulated, SimulationSpec, simulate};
 
     fn assert_close(a: &[f64], b: &[f64], tol: f64) {
         assert_eq!(a.len(), b.len());
@@ -513,16 +513,32 @@ mod tests {
         }
     }
 
-    #[test]
-    fn fast_path_reproduces_the_full_sample_regression() {
-        let sim = simulate(&SimulationSpec {
-            persons: 1500,
+    fn simulated(persons: usize) -> Simulated {
+        simulate(&SimulationSpec {
+            persons,
             ..SimulationSpec::default()
-        });
-        let formula = format!("{FULL_FORMULA} + dsi:female");
-        let data = sim.data(&formula);
-        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
-        assert!(p.linear_in_dsi());
+        })
+    }
+
+    fn prepared<'a>(data: &'a TwoStepData<'a>) -> Prepared<'a> {
+        Prepared::new(data, &FitOptions::default(), 0.95).unwrap()
+    }
+
+    /// Base weights times a whole-number multiplier per household, as a bootstrap draw gives.
+    fn household_replicate_weights(
+        sim: &Simulated,
+        p: &Prepared,
+        multiplier: impl Fn(u32) -> u32,
+    ) -> Vec<f64> {
+        sim.households
+            .iter()
+            .zip(&p.base_weights)
+            .map(|(h, b)| b * f64::from(multiplier(*h)))
+            .collect()
+    }
+
+    /// The fast path at the full-sample DSI and weights gives the naive regression's coefficients.
+    fn assert_full_sample_fast_path_matches_naive(p: &Prepared) {
         let mut scratch = Scratch::default();
         let beta = p
             .coefficients(&p.dsi, &p.base_weights, &mut scratch)
@@ -532,20 +548,22 @@ mod tests {
     }
 
     #[test]
+    fn fast_path_reproduces_the_full_sample_regression() {
+        let sim = simulated(1500);
+        let formula = format!("{FULL_FORMULA} + dsi:female");
+        let data = sim.data(&formula);
+        let p = prepared(&data);
+        assert!(p.linear_in_dsi());
+        assert_full_sample_fast_path_matches_naive(&p);
+    }
+
+    #[test]
     fn fast_path_matches_econ_under_replicate_weights() {
-        let sim = simulate(&SimulationSpec {
-            persons: 1500,
-            ..SimulationSpec::default()
-        });
+        let sim = simulated(1500);
         let data = sim.data(FULL_FORMULA);
-        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        let p = prepared(&data);
         // Household multipliers 0..=3, as a bootstrap draw would give.
-        let w: Vec<f64> = sim
-            .households
-            .iter()
-            .zip(&p.base_weights)
-            .map(|(h, b)| b * f64::from((h * 7 + 3) % 4))
-            .collect();
+        let w = household_replicate_weights(&sim, &p, |h| (h * 7 + 3) % 4);
         let per_pattern = p
             .rescore(&w, &p.warm_start(&FitOptions::default(), 1e-6), true)
             .unwrap();
@@ -562,18 +580,10 @@ mod tests {
 
     #[test]
     fn dropping_zero_weight_patterns_changes_nothing() {
-        let sim = simulate(&SimulationSpec {
-            persons: 1500,
-            ..SimulationSpec::default()
-        });
+        let sim = simulated(1500);
         let data = sim.data("y ~ dsi");
-        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
-        let w: Vec<f64> = sim
-            .households
-            .iter()
-            .zip(&p.base_weights)
-            .map(|(h, b)| b * f64::from((h * 5 + 1) % 3))
-            .collect();
+        let p = prepared(&data);
+        let w = household_replicate_weights(&sim, &p, |h| (h * 5 + 1) % 3);
         let opts = p.warm_start(&FitOptions::default(), 1e-6);
         let fast = p.rescore(&w, &opts, true).unwrap();
         // Reference: every pattern kept, zero weights included.
@@ -601,29 +611,18 @@ mod tests {
 
     #[test]
     fn non_linear_dsi_terms_are_rebuilt_from_the_formula() {
-        let sim = simulate(&SimulationSpec {
-            persons: 800,
-            ..SimulationSpec::default()
-        });
+        let sim = simulated(800);
         let data = sim.data("y ~ dsi + I(dsi^2) + urban");
-        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        let p = prepared(&data);
         assert!(!p.linear_in_dsi());
-        let mut scratch = Scratch::default();
-        let beta = p
-            .coefficients(&p.dsi, &p.base_weights, &mut scratch)
-            .unwrap();
-        let naive: Vec<f64> = p.naive.coefficients.iter().map(|c| c.estimate).collect();
-        assert_close(&beta, &naive, 1e-9);
+        assert_full_sample_fast_path_matches_naive(&p);
     }
 
     #[test]
     fn standardised_dsi_has_weighted_mean_zero_and_sd_one() {
-        let sim = simulate(&SimulationSpec {
-            persons: 800,
-            ..SimulationSpec::default()
-        });
+        let sim = simulated(800);
         let data = sim.data("y ~ dsi");
-        let p = Prepared::new(&data, &FitOptions::default(), 0.95).unwrap();
+        let p = prepared(&data);
         let (mut sw, mut s1, mut s2) = (0.0, 0.0, 0.0);
         for (d, w) in p.dsi.iter().zip(&sim.weights) {
             if let Some(d) = d {

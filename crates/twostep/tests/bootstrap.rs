@@ -2,18 +2,16 @@
 //! known answer that a cluster bootstrap of least squares with a fixed regressor converges to the
 //! cluster-robust (CR1) standard error.
 
-use egov_twostep::simulate::{SimulationSpec, simulate};
+mod common;
+
+use common::{frame_with_dsi_and_weights, jk1_household_columns, simulated, weighted_iid};
 use egov_twostep::{
     BootstrapOptions, Centre, ReplicateVariance, ReplicateWeights, TwoStepError, bootstrap, naive,
     replicate_variance, replicate_weights,
 };
 
 fn small() -> egov_twostep::simulate::Simulated {
-    simulate(&SimulationSpec {
-        persons: 1200,
-        seed: 7,
-        ..SimulationSpec::default()
-    })
+    simulated(1200, 7)
 }
 
 #[test]
@@ -71,11 +69,7 @@ fn progress_is_reported_for_every_replicate() {
 /// from the ideal bootstrap by O(1/G); 8% is four Monte Carlo SDs.
 #[test]
 fn fixed_regressor_bootstrap_converges_to_cluster_robust_se() {
-    let sim = simulate(&SimulationSpec {
-        persons: 3000,
-        seed: 11,
-        ..SimulationSpec::default()
-    });
+    let sim = simulated(3000, 11);
     let data = sim.data("y ~ dsi + female + urban + age");
     let fit = naive(&data, 0.95, &Default::default()).unwrap();
     let opts = BootstrapOptions {
@@ -180,21 +174,7 @@ fn jackknife_replicate_weights_follow_the_jk1_formula() {
     let sim = small();
     let data = sim.data("y ~ dsi + urban");
     let groups = 20u32;
-    let columns: Vec<Vec<f64>> = (0..groups)
-        .map(|g| {
-            sim.households
-                .iter()
-                .zip(&sim.weights)
-                .map(|(h, w)| {
-                    if h % groups == g {
-                        0.0
-                    } else {
-                        w * f64::from(groups) / f64::from(groups - 1)
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let columns = jk1_household_columns(&sim, groups);
     let spec = ReplicateWeights {
         columns: &columns,
         variance: ReplicateVariance::Jk1,
@@ -275,12 +255,8 @@ fn bad_input_gives_clear_errors() {
 /// full-sample values are the econ crate's AMEs.
 #[test]
 fn binary_model_marginal_effects_are_bootstrapped_on_request() {
-    use egov_econ::{EstimateOptions, Vcov, logit};
-    let sim = simulate(&SimulationSpec {
-        persons: 800,
-        seed: 21,
-        ..SimulationSpec::default()
-    });
+    use egov_econ::logit;
+    let sim = simulated(800, 21);
     let data = sim.data("y ~ dsi + urban");
     let opts = BootstrapOptions {
         replicates: 20,
@@ -294,24 +270,11 @@ fn binary_model_marginal_effects_are_bootstrapped_on_request() {
     assert_eq!(probit_ame.len(), 2);
     // Full-sample AME of the DSI equals a direct logit on the full-sample DSI.
     let fit = naive(&data, 0.95, &Default::default()).unwrap();
-    let mut frame = sim.frame.clone();
-    frame
-        .push_numeric(
-            "dsi",
-            fit.dsi.iter().map(|d| d.unwrap_or(f64::NAN)).collect(),
-        )
-        .unwrap();
-    frame.push_numeric("w", sim.weights.clone()).unwrap();
-    let direct = logit(
-        "y ~ dsi + urban",
-        &frame,
-        &EstimateOptions {
-            weights: Some("w".into()),
-            vcov: Vcov::Iid,
-            conf_level: 0.95,
-        },
-    )
-    .unwrap();
+    let frame = frame_with_dsi_and_weights(
+        &sim,
+        fit.dsi.iter().map(|d| d.unwrap_or(f64::NAN)).collect(),
+    );
+    let direct = logit("y ~ dsi + urban", &frame, &weighted_iid()).unwrap();
     let dsi = logit_ame.iter().find(|e| e.term == "dsi").unwrap();
     let reference = direct.marginal_effect("dsi").unwrap().estimate;
     assert!((dsi.estimate - reference).abs() < 1e-10);
@@ -328,11 +291,7 @@ fn binary_model_marginal_effects_are_bootstrapped_on_request() {
 #[test]
 fn stratified_bootstrap_converges_to_linearisation_se() {
     use egov_econ::Vcov;
-    let sim = simulate(&SimulationSpec {
-        persons: 3000,
-        seed: 12,
-        ..SimulationSpec::default()
-    });
+    let sim = simulated(3000, 12);
     let strata: Vec<u32> = sim.households.iter().map(|h| h % 8).collect();
     let mut frame = sim.frame.clone();
     frame

@@ -1,15 +1,13 @@
 //! Plausible-value inference: each draw is a complete-data regression, the combination is Rubin's.
 
-use egov_twostep::simulate::{SimulationSpec, simulate};
+mod common;
+
+use common::{frame_with_dsi_and_weights, simulated, weighted_iid};
 use egov_twostep::{BootstrapOptions, PvOptions, analyse, compare, plausible_values, rubin};
 
 #[test]
 fn plausible_values_combine_per_draw_regressions() {
-    let sim = simulate(&SimulationSpec {
-        persons: 1500,
-        seed: 3,
-        ..SimulationSpec::default()
-    });
+    let sim = simulated(1500, 3);
     let data = sim.data("y ~ dsi + female + urban");
     let opts = PvOptions {
         draws: 8,
@@ -45,11 +43,7 @@ fn plausible_values_combine_per_draw_regressions() {
 
 #[test]
 fn comparison_table_lines_up_the_three_methods() {
-    let sim = simulate(&SimulationSpec {
-        persons: 1000,
-        seed: 4,
-        ..SimulationSpec::default()
-    });
+    let sim = simulated(1000, 4);
     let data = sim.data("y ~ dsi + urban");
     let a = analyse(
         &data,
@@ -96,13 +90,9 @@ fn comparison_table_lines_up_the_three_methods() {
 /// unconditioned plausible values do, for the DSI and for a covariate correlated with skill.
 #[test]
 fn conditioned_plausible_values_recover_the_true_skill_regression() {
-    use egov_econ::{EstimateOptions, Vcov, regress};
+    use egov_econ::regress;
     use egov_twostep::{conditioned_plausible_values, naive};
-    let sim = simulate(&SimulationSpec {
-        persons: 30_000,
-        seed: 8,
-        ..SimulationSpec::default()
-    });
+    let sim = simulated(30_000, 8);
     let formula = "y ~ dsi + female + urban + age + education";
     let data = sim.data(formula);
     // Oracle: the same regression on true θ standardised with the weights.
@@ -114,21 +104,9 @@ fn conditioned_plausible_values_recover_the_true_skill_regression() {
             (a + w, b + w * t, c + w * t * t)
         });
     let (mean, sd) = (s1 / sw, (s2 / sw - (s1 / sw).powi(2)).sqrt());
-    let mut frame = sim.frame.clone();
-    frame
-        .push_numeric("dsi", sim.theta.iter().map(|t| (t - mean) / sd).collect())
-        .unwrap();
-    frame.push_numeric("w", sim.weights.clone()).unwrap();
-    let oracle = regress(
-        formula,
-        &frame,
-        &EstimateOptions {
-            weights: Some("w".into()),
-            vcov: Vcov::Iid,
-            conf_level: 0.95,
-        },
-    )
-    .unwrap();
+    let frame =
+        frame_with_dsi_and_weights(&sim, sim.theta.iter().map(|t| (t - mean) / sd).collect());
+    let oracle = regress(formula, &frame, &weighted_iid()).unwrap();
     let eap = naive(&data, 0.95, &Default::default()).unwrap().regression;
     let opts = PvOptions {
         draws: 5,

@@ -1,33 +1,17 @@
 //! Replicate-weight variance against R `survey::withReplicates` (JK1, centred at the full-sample
 //! estimate and at the replicate mean). Reference: fixtures/reference/twostep/jk1.R.
 
-use egov_twostep::simulate::{SimulationSpec, simulate};
+mod common;
+
+use common::{jk1_household_columns, simulated};
 use egov_twostep::{Centre, ReplicateVariance, ReplicateWeights, replicate_weights};
 
 #[test]
 fn jk1_matches_r_survey_with_replicates() {
     // Same data as examples/jk1_fixture.rs.
-    let sim = simulate(&SimulationSpec {
-        persons: 600,
-        seed: 17,
-        ..SimulationSpec::default()
-    });
+    let sim = simulated(600, 17);
     let groups = 10u32;
-    let columns: Vec<Vec<f64>> = (0..groups)
-        .map(|g| {
-            sim.households
-                .iter()
-                .zip(&sim.weights)
-                .map(|(h, w)| {
-                    if h % groups == g {
-                        0.0
-                    } else {
-                        w * f64::from(groups) / f64::from(groups - 1)
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let columns = jk1_household_columns(&sim, groups);
     let data = sim.data("y ~ dsi + female + urban");
     let csv = include_str!("../../../fixtures/reference/twostep/jk1.csv");
     let mut checked = 0;
