@@ -57,16 +57,77 @@ fn close(got: f64, want: f64, tol: f64, what: &str) {
     );
 }
 
+fn fixture_json(rel: &str) -> Value {
+    let text = std::fs::read_to_string(fixture(rel)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 fn reference(path: &str, name: &str) -> Value {
-    let text = std::fs::read_to_string(fixture(path)).unwrap();
-    let all: Value = serde_json::from_str(&text).unwrap();
-    match all {
+    match fixture_json(path) {
         Value::Array(list) => list
             .into_iter()
             .find(|v| v["name"] == name)
             .unwrap_or_else(|| panic!("{name} not in {path}")),
         obj => obj[name].clone(),
     }
+}
+
+fn assert_has_keys(v: &Value, keys: &[&str]) {
+    for key in keys {
+        assert!(v.get(key).is_some(), "missing key {key}");
+    }
+}
+
+/// The entry of a `coefficients`-style array whose `term` is `term`.
+fn find_term<'a>(rows: &'a Value, term: &str) -> &'a Value {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["term"] == term)
+        .unwrap_or_else(|| panic!("no term {term}"))
+}
+
+/// Every coefficient's estimate and standard error against a reference, each within a
+/// tolerance relative to the reference value (estimates: relative to at least 1).
+fn assert_coefficients_close(
+    got: &Value,
+    want_estimates: &Value,
+    want_std_errors: &Value,
+    (estimate_rel_tol, std_error_rel_tol): (f64, f64),
+    what: &str,
+) {
+    for (j, c) in got["coefficients"].as_array().unwrap().iter().enumerate() {
+        let est = f(&want_estimates[j]);
+        let se = f(&want_std_errors[j]);
+        close(
+            f(&c["estimate"]),
+            est,
+            estimate_rel_tol * est.abs().max(1.0),
+            &format!("{what} estimate"),
+        );
+        close(
+            f(&c["std_error"]),
+            se,
+            std_error_rel_tol * se,
+            &format!("{what} std_error"),
+        );
+    }
+}
+
+/// The bundled replica's analysis frame and its 2PL fit with default options.
+fn replica_frame_and_fit() -> (egov_survey::AnalysisFrame, egov_irt::ItemFit) {
+    let (data, codebook) = egov_survey::bundled_replica_paths();
+    let codebook = egov_survey::Codebook::from_path(&codebook).unwrap();
+    let (frame, _) = egov_survey::load(&data, &codebook, &Default::default()).unwrap();
+    let fit = egov_irt::fit(
+        &frame.items,
+        frame.n_items(),
+        &frame.item_names,
+        None,
+        &egov_irt::FitOptions::default(),
+    )
+    .unwrap();
+    (frame, fit)
 }
 
 /// LSAT6 as a plain table without a codebook: five 0/1 items and a frequency column.
@@ -92,20 +153,21 @@ fn dsi_fit_on_lsat6_matches_the_independent_numpy_reference() {
         "json",
     ]);
     let want = reference("irt/reference_mml.json", "lsat6_gh21");
-    for key in [
-        "model",
-        "n_respondents",
-        "n_patterns",
-        "loglik",
-        "aic",
-        "bic",
-        "converged",
-        "iterations",
-        "items",
-        "reliability",
-    ] {
-        assert!(got.get(key).is_some(), "missing key {key}");
-    }
+    assert_has_keys(
+        &got,
+        &[
+            "model",
+            "n_respondents",
+            "n_patterns",
+            "loglik",
+            "aic",
+            "bic",
+            "converged",
+            "iterations",
+            "items",
+            "reliability",
+        ],
+    );
     assert_eq!(got["model"], "2pl");
     assert_eq!(got["converged"], true);
     assert_eq!(got["n_patterns"], 30);
@@ -153,17 +215,7 @@ fn dsi_fit_on_lsat6_matches_the_independent_numpy_reference() {
 #[test]
 fn dsi_fit_on_the_replica_equals_the_library_result() {
     let got = json(&["dsi", "fit", "--format", "json"]);
-    let (data, codebook) = egov_survey::bundled_replica_paths();
-    let codebook = egov_survey::Codebook::from_path(&codebook).unwrap();
-    let (frame, _) = egov_survey::load(&data, &codebook, &Default::default()).unwrap();
-    let lib = egov_irt::fit(
-        &frame.items,
-        frame.n_items(),
-        &frame.item_names,
-        None,
-        &egov_irt::FitOptions::default(),
-    )
-    .unwrap();
+    let (_, lib) = replica_frame_and_fit();
     assert_eq!(got["n_respondents"], lib.n_respondents);
     assert_eq!(got["n_patterns"], lib.n_patterns);
     assert_eq!(got["n_excluded"], lib.n_excluded);
@@ -339,24 +391,25 @@ fn dsi_score_on_the_replica_keeps_respondent_ids_and_reuses_fitted_parameters() 
 #[test]
 fn lpm_on_the_replica_reports_the_contract_and_the_student_gap() {
     let got = json(&["lpm", "--format", "json"]);
-    for key in [
-        "n",
-        "k",
-        "df_resid",
-        "r2",
-        "adj_r2",
-        "vcov",
-        "n_clusters",
-        "dropped_rows",
-        "fitted_outside_unit_interval",
-        "coefficients",
-        "tests",
-        "warnings",
-        "collinear_terms",
-        "dsi",
-    ] {
-        assert!(got.get(key).is_some(), "missing key {key}");
-    }
+    assert_has_keys(
+        &got,
+        &[
+            "n",
+            "k",
+            "df_resid",
+            "r2",
+            "adj_r2",
+            "vcov",
+            "n_clusters",
+            "dropped_rows",
+            "fitted_outside_unit_interval",
+            "coefficients",
+            "tests",
+            "warnings",
+            "collinear_terms",
+            "dsi",
+        ],
+    );
     assert_eq!(got["vcov"], "hc1");
     assert_eq!(
         got["formula"],
@@ -364,25 +417,19 @@ fn lpm_on_the_replica_reports_the_contract_and_the_student_gap() {
     );
     let n = got["n"].as_u64().unwrap() + got["dropped_rows"].as_u64().unwrap();
     assert_eq!(n, 56_649);
-    let coefs = got["coefficients"].as_array().unwrap();
-    let coef = |term: &str| {
-        coefs
-            .iter()
-            .find(|c| c["term"] == term)
-            .unwrap_or_else(|| panic!("no term {term}"))
-            .clone()
-    };
-    for key in [
-        "term",
-        "estimate",
-        "std_error",
-        "statistic",
-        "p_value",
-        "conf_low",
-        "conf_high",
-    ] {
-        assert!(coefs[0].get(key).is_some(), "coefficient key {key}");
-    }
+    let coef = |term: &str| find_term(&got["coefficients"], term);
+    assert_has_keys(
+        &got["coefficients"][0],
+        &[
+            "term",
+            "estimate",
+            "std_error",
+            "statistic",
+            "p_value",
+            "conf_low",
+            "conf_high",
+        ],
+    );
     // The brief: students, pensioners and the unemployed are each about 7 points less likely.
     let student = f(&coef("labour::student")["estimate"]);
     assert!(
@@ -411,17 +458,7 @@ fn lpm_matches_the_library_with_the_dsi_computed_the_documented_way() {
         "--format",
         "json",
     ]);
-    let (data, codebook) = egov_survey::bundled_replica_paths();
-    let codebook = egov_survey::Codebook::from_path(&codebook).unwrap();
-    let (af, _) = egov_survey::load(&data, &codebook, &Default::default()).unwrap();
-    let fitted = egov_irt::fit(
-        &af.items,
-        af.n_items(),
-        &af.item_names,
-        None,
-        &Default::default(),
-    )
-    .unwrap();
+    let (af, fitted) = replica_frame_and_fit();
     let eap = egov_irt::score(
         &fitted.items,
         &af.items,
@@ -491,10 +528,7 @@ fn lpm_matches_the_library_with_the_dsi_computed_the_documented_way() {
 #[test]
 fn regress_on_mroz_reproduces_statsmodels() {
     let mroz = fixture("econ/mroz.csv");
-    let want: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture("econ/mroz_statsmodels.json")).unwrap(),
-    )
-    .unwrap();
+    let want = fixture_json("econ/mroz_statsmodels.json");
     let formula = "inlf ~ nwifeinc + educ + exper + expersq + age + kidslt6 + kidsge6";
     for (vcov, key) in [("iid", "nonrobust"), ("hc0", "HC0"), ("hc1", "HC1")] {
         let got = json(&[
@@ -512,18 +546,16 @@ fn regress_on_mroz_reproduces_statsmodels() {
         let coefs = got["coefficients"].as_array().unwrap();
         let terms = want["terms"].as_array().unwrap();
         assert_eq!(coefs.len(), terms.len());
-        for (j, c) in coefs.iter().enumerate() {
-            assert_eq!(c["term"], terms[j]);
-            let est = f(&want[key]["estimate"][j]);
-            let se = f(&want[key]["std_error"][j]);
-            close(
-                f(&c["estimate"]),
-                est,
-                1e-9 * est.abs().max(1.0),
-                "estimate",
-            );
-            close(f(&c["std_error"]), se, 1e-8 * se, "std_error");
+        for (c, term) in coefs.iter().zip(terms) {
+            assert_eq!(&c["term"], term);
         }
+        assert_coefficients_close(
+            &got,
+            &want[key]["estimate"],
+            &want[key]["std_error"],
+            (1e-9, 1e-8),
+            key,
+        );
     }
     // The LPM of the same model (Wooldridge Example 7.29) with the default HC1 and the CSV format.
     let out = ok(&[
@@ -572,12 +604,13 @@ fn regress_with_clusters_and_designs_reproduces_r() {
         let want = reference("econ/r.json", key);
         let coefs = got["coefficients"].as_array().unwrap();
         assert_eq!(coefs.len(), want["estimate"].as_array().unwrap().len());
-        for (j, c) in coefs.iter().enumerate() {
-            let est = f(&want["estimate"][j]);
-            let se = f(&want["std_error"][j]);
-            close(f(&c["estimate"]), est, 1e-8 * est.abs().max(1.0), key);
-            close(f(&c["std_error"]), se, 1e-7 * se, key);
-        }
+        assert_coefficients_close(
+            &got,
+            &want["estimate"],
+            &want["std_error"],
+            (1e-8, 1e-7),
+            key,
+        );
     }
 }
 
@@ -798,15 +831,7 @@ fn lpm_inference_for_the_generated_dsi_uses_the_same_two_step_estimate() {
             close(f(&row["naive_se"]), f(&c["std_error"]), 1e-9, "naive se");
         }
     }
-    let dsi = |got: &Value| {
-        got["inference"]["table"]["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["term"] == "dsi")
-            .unwrap()
-            .clone()
-    };
+    let dsi = |got: &Value| find_term(&got["inference"]["table"]["rows"], "dsi").clone();
     assert_eq!(pv["inference"]["method"], "pv");
     assert_eq!(pv["inference"]["plausible_values"]["draws"], 3);
     assert!(f(&dsi(&pv)["pv_se"]) > 0.0);
