@@ -51,6 +51,26 @@ impl Link {
             Link::Probit => -eta * Normal::standard().pdf(eta),
         }
     }
+    /// (P, dP/dη): the same values as `cdf` and `pdf`, with the logistic CDF evaluated once.
+    fn cdf_and_pdf(self, eta: f64) -> (f64, f64) {
+        match self {
+            Link::Logit => {
+                let p = self.cdf(eta);
+                (p, p * (1.0 - p))
+            }
+            Link::Probit => (self.cdf(eta), self.pdf(eta)),
+        }
+    }
+    /// (dP/dη, d²P/dη²): the same values as `pdf` and `pdf_derivative`.
+    fn density_terms(self, eta: f64) -> (f64, f64) {
+        match self {
+            Link::Logit => {
+                let p = self.cdf(eta);
+                (p * (1.0 - p), p * (1.0 - p) * (1.0 - 2.0 * p))
+            }
+            Link::Probit => (self.pdf(eta), self.pdf_derivative(eta)),
+        }
+    }
     /// log-likelihood contribution, score factor g (∂ℓ/∂η) and minus the second derivative h.
     fn contributions(self, y: f64, eta: f64) -> (f64, f64, f64) {
         match self {
@@ -197,7 +217,8 @@ fn fit_binary(
     check_binary(&mm, data)?;
     let n = mm.y.len();
     let w: Vec<f64> = mm.weights.clone().unwrap_or_else(|| vec![1.0; n]);
-    let kept = independent_columns(&SparseRows::from_dense(&mm.x).gram(Some(&w)));
+    let sp_all = SparseRows::from_dense(&mm.x);
+    let kept = independent_columns(&sp_all.gram(Some(&w)));
     let collinear_terms: Vec<String> = (0..mm.terms.len())
         .filter(|j| !kept.contains(j))
         .map(|j| mm.terms[j].clone())
@@ -217,8 +238,12 @@ fn fit_binary(
             dropped: mm.dropped.total,
         });
     }
-    let x = select_columns(&mm.x, &kept).into_owned();
-    let sp = SparseRows::from_dense(&x);
+    let x = select_columns(&mm.x, &kept);
+    let sp = if k == mm.x.ncols() {
+        sp_all
+    } else {
+        sp_all.select_columns(&kept)
+    };
     let specs: Vec<ColumnSpec> = kept.iter().map(|&j| mm.specs[j].clone()).collect();
     let terms: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
 
@@ -342,6 +367,7 @@ fn fit_binary(
     // Average marginal effects.
     let (ame_terms, ame_est, jac) = average_marginal_effects(
         &x,
+        &sp,
         &specs,
         &beta,
         &w,
@@ -379,26 +405,108 @@ fn fit_binary(
     })
 }
 
-/// ∂x_j/∂v for model-matrix column `spec` at `row`.
-fn column_derivative(spec: &ColumnSpec, var: &str, data: &Frame, row: usize) -> f64 {
+/// One factor of a model-matrix column with its frame column looked up once, so that per-row
+/// values need no name lookups or string comparisons.
+#[derive(Clone, Copy)]
+enum ResolvedFactor<'a> {
+    /// Numeric column (`None` when the frame has no numeric column of that name: NaN).
+    Num {
+        values: Option<&'a [f64]>,
+        power: i32,
+        of_var: bool,
+    },
+    /// Indicator of a categorical level; `of_var` marks the variable being set (its code is
+    /// replaced by the counterfactual level).
+    Level {
+        codes: Option<&'a [Option<u32>]>,
+        level: u32,
+        of_var: bool,
+    },
+}
+
+fn resolve_factors<'a>(spec: &ColumnSpec, var: &str, data: &'a Frame) -> Vec<ResolvedFactor<'a>> {
+    spec.factors
+        .iter()
+        .map(|f| match f {
+            Factor::Num { col, power } => ResolvedFactor::Num {
+                values: match data.column(col) {
+                    Ok(Column::Numeric(v)) => Some(v.as_slice()),
+                    _ => None,
+                },
+                power: *power,
+                of_var: col == var,
+            },
+            Factor::Level { col, level } => ResolvedFactor::Level {
+                codes: match data.column(col) {
+                    Ok(Column::Categorical(c)) => Some(c.codes.as_slice()),
+                    _ => None,
+                },
+                level: *level,
+                of_var: col == var,
+            },
+        })
+        .collect()
+}
+
+/// Value of one factor on its own at `row` (as `spec_value` of a one-factor column).
+fn factor_value(f: &ResolvedFactor, row: usize) -> f64 {
+    match *f {
+        ResolvedFactor::Num { values, power, .. } => {
+            1.0 * values.map_or(f64::NAN, |v| v[row]).powi(power)
+        }
+        ResolvedFactor::Level { codes, level, .. } => {
+            if codes.and_then(|c| c[row]) == Some(level) {
+                1.0
+            } else {
+                0.0
+            }
+        }
+    }
+}
+
+/// Column value at `row` with the categorical variable set to `level` (the same operations, in
+/// the same order, as `spec_value` with `Override::SetLevel`).
+fn counterfactual_value(factors: &[ResolvedFactor], row: usize, level: u32) -> f64 {
+    let mut v = 1.0;
+    for f in factors {
+        match *f {
+            ResolvedFactor::Num { values, power, .. } => {
+                v *= values.map_or(f64::NAN, |x| x[row]).powi(power);
+            }
+            ResolvedFactor::Level {
+                codes,
+                level: wanted,
+                of_var,
+            } => {
+                let code = if of_var {
+                    Some(level)
+                } else {
+                    codes.and_then(|c| c[row])
+                };
+                if code != Some(wanted) {
+                    return 0.0;
+                }
+            }
+        }
+    }
+    v
+}
+
+/// ∂x_j/∂v at `row` for a column whose factors were resolved for the numeric variable v.
+fn column_derivative(factors: &[ResolvedFactor], row: usize) -> f64 {
     let mut total = 0.0;
-    for (a, f) in spec.factors.iter().enumerate() {
-        if let Factor::Num { col, power } = f
-            && col == var
+    for (a, f) in factors.iter().enumerate() {
+        if let ResolvedFactor::Num {
+            values,
+            power,
+            of_var: true,
+        } = *f
         {
-            let x = data.numeric(col).map(|v| v[row]).unwrap_or(f64::NAN);
-            let mut d = *power as f64 * x.powi(power - 1);
-            for (b, other) in spec.factors.iter().enumerate() {
+            let x = values.map_or(f64::NAN, |v| v[row]);
+            let mut d = power as f64 * x.powi(power - 1);
+            for (b, other) in factors.iter().enumerate() {
                 if a != b {
-                    d *= spec_value(
-                        &ColumnSpec {
-                            name: String::new(),
-                            factors: vec![other.clone()],
-                        },
-                        data,
-                        row,
-                        None,
-                    );
+                    d *= factor_value(other, row);
                 }
             }
             total += d;
@@ -413,10 +521,59 @@ fn involves(spec: &ColumnSpec, var: &str) -> bool {
     })
 }
 
+/// Σ_j x_j β_j over the union of a row's unchanged non-zeros `base` and its counterfactual
+/// non-zeros `changed` (disjoint columns), added in ascending column order: the same sum, term
+/// for term, as the dense product (zero terms add nothing). `prefix[p]` holds the running sum
+/// of the first p terms of `base`, so only the terms from the first changed column on are added.
+fn merged_dot(
+    base: &[(usize, f64)],
+    prefix: &[f64],
+    changed: &[(usize, f64)],
+    beta: &[f64],
+) -> f64 {
+    let Some(&(first, _)) = changed.first() else {
+        return prefix[base.len()];
+    };
+    // Scanned from the end: the changed columns usually come late in the row.
+    let mut p = base.len();
+    while p > 0 && base[p - 1].0 > first {
+        p -= 1;
+    }
+    let mut sum = prefix[p];
+    for &(jc, vc) in changed {
+        while let Some(&(j, v)) = base.get(p)
+            && j < jc
+        {
+            sum += v * beta[j];
+            p += 1;
+        }
+        sum += vc * beta[jc];
+    }
+    for &(j, v) in &base[p..] {
+        sum += v * beta[j];
+    }
+    sum
+}
+
+/// Counterfactual values of a categorical variable's columns for one level: columns made of the
+/// variable's own indicators only are constant; the others (interactions with other variables)
+/// are evaluated per row.
+struct LevelColumns {
+    level: u32,
+    /// Non-zero constant columns, ascending.
+    constant: Vec<(usize, f64)>,
+}
+
 /// AMEs and their Jacobian with respect to β.
+///
+/// Every sum is accumulated in the same order, with the same operations, as the textbook
+/// row-by-row evaluation over all k columns; the speed comes from visiting only non-zero
+/// entries (`SparseRows`), evaluating the reference counterfactual once per row for all levels,
+/// resolving frame columns once, and computing each link density once per row.
 #[allow(clippy::too_many_arguments)]
 fn average_marginal_effects(
     x: &DMatrix<f64>,
+    sp: &SparseRows,
     specs: &[ColumnSpec],
     beta: &DVector<f64>,
     w: &[f64],
@@ -429,6 +586,7 @@ fn average_marginal_effects(
     let k = specs.len();
     let sum_w: f64 = w.iter().sum();
     let eta = x * beta;
+    let b = beta.as_slice();
     // Variables in first-appearance order.
     let mut vars: Vec<String> = Vec::new();
     for s in specs {
@@ -441,13 +599,27 @@ fn average_marginal_effects(
             }
         }
     }
+    // Density and its derivative at the fitted index, shared by every numeric variable.
+    let mut density = Vec::new();
+    let mut density_slope = Vec::new();
     let mut names = Vec::new();
     let mut est = Vec::new();
     let mut jac_rows: Vec<Vec<f64>> = Vec::new();
     for var in &vars {
         let involved: Vec<usize> = (0..k).filter(|&j| involves(&specs[j], var)).collect();
+        let mut is_involved = vec![false; k];
+        for &j in &involved {
+            is_involved[j] = true;
+        }
+        let resolved: Vec<Vec<ResolvedFactor>> = involved
+            .iter()
+            .map(|&j| resolve_factors(&specs[j], var, data))
+            .collect();
         match data.column(var) {
             Ok(Column::Numeric(_)) => {
+                if density.is_empty() {
+                    (density, density_slope) = eta.iter().map(|&e| link.density_terms(e)).unzip();
+                }
                 let mut ame = 0.0;
                 let mut grad = vec![0.0; k];
                 let mut dx = vec![0.0; involved.len()];
@@ -455,15 +627,16 @@ fn average_marginal_effects(
                     let row = rows[i];
                     let mut deta = 0.0;
                     for (a, &j) in involved.iter().enumerate() {
-                        dx[a] = column_derivative(&specs[j], var, data, row);
+                        dx[a] = column_derivative(&resolved[a], row);
                         deta += beta[j] * dx[a];
                     }
-                    let f = link.pdf(eta[i]);
-                    let fp = link.pdf_derivative(eta[i]);
+                    let f = density[i];
+                    let fp = density_slope[i];
                     let wi = w[i] / sum_w;
                     ame += wi * f * deta;
-                    for (j, gj) in grad.iter_mut().enumerate() {
-                        *gj += wi * fp * deta * x[(i, j)];
+                    let (cols, vals) = sp.row(i);
+                    for (&c, &xij) in cols.iter().zip(vals) {
+                        grad[c as usize] += wi * fp * deta * xij;
                     }
                     for (a, &j) in involved.iter().enumerate() {
                         grad[j] += wi * f * dx[a];
@@ -479,43 +652,145 @@ fn average_marginal_effects(
                     .find(|(n, _)| n == var)
                     .and_then(|(_, l)| c.levels.iter().position(|x| x == l))
                     .unwrap_or(c.reference) as u32;
-                // Rows of x with the variable set to a level (only involved columns change).
-                let set_level = |level: u32, i: usize, out: &mut Vec<f64>| {
-                    out.clear();
-                    out.extend((0..k).map(|j| {
-                        if involved.contains(&j) {
-                            spec_value(
-                                &specs[j],
-                                data,
-                                rows[i],
-                                Some(Override::SetLevel { col: var, level }),
+                let varying: Vec<usize> = (0..involved.len())
+                    .filter(|&a| {
+                        resolved[a]
+                            .iter()
+                            .any(|f| !matches!(f, ResolvedFactor::Level { of_var: true, .. }))
+                    })
+                    .collect();
+                let first_row = rows.first().copied().unwrap_or(0);
+                let level_columns = |level: u32| LevelColumns {
+                    level,
+                    constant: (0..involved.len())
+                        .filter(|a| !varying.contains(a))
+                        .map(|a| {
+                            (
+                                involved[a],
+                                counterfactual_value(&resolved[a], first_row, level),
                             )
-                        } else {
-                            x[(i, j)]
-                        }
-                    }));
+                        })
+                        .filter(|&(_, v)| v != 0.0)
+                        .collect(),
                 };
-                let mut x_ref = Vec::with_capacity(k);
-                let mut x_lev = Vec::with_capacity(k);
-                for level in 0..c.levels.len() as u32 {
-                    if level == reference {
-                        continue;
-                    }
-                    let mut ame = 0.0;
-                    let mut grad = vec![0.0; k];
-                    for (i, wi) in w.iter().enumerate() {
-                        set_level(reference, i, &mut x_ref);
-                        set_level(level, i, &mut x_lev);
-                        let e0: f64 = x_ref.iter().zip(beta.iter()).map(|(a, b)| a * b).sum();
-                        let e1: f64 = x_lev.iter().zip(beta.iter()).map(|(a, b)| a * b).sum();
-                        let wi = wi / sum_w;
-                        ame += wi * (link.cdf(e1) - link.cdf(e0));
-                        let (f0, f1) = (link.pdf(e0), link.pdf(e1));
-                        for j in 0..k {
-                            grad[j] += wi * (f1 * x_lev[j] - f0 * x_ref[j]);
+                if cfg!(debug_assertions) {
+                    // The resolved evaluation must agree with the formula's own.
+                    for &row in rows.iter().take(64) {
+                        for level in 0..c.levels.len() as u32 {
+                            for (a, &j) in involved.iter().enumerate() {
+                                let ours = counterfactual_value(&resolved[a], row, level);
+                                let theirs = spec_value(
+                                    &specs[j],
+                                    data,
+                                    row,
+                                    Some(Override::SetLevel { col: var, level }),
+                                );
+                                assert!(
+                                    ours == theirs || ours.is_nan() && theirs.is_nan(),
+                                    "counterfactual of {} at row {row}: {ours} vs {theirs}",
+                                    specs[j].name
+                                );
+                            }
                         }
                     }
-                    names.push(format!("{var}::{}", c.levels[level as usize]));
+                }
+                let reference_columns = level_columns(reference);
+                let levels: Vec<LevelColumns> = (0..c.levels.len() as u32)
+                    .filter(|&l| l != reference)
+                    .map(level_columns)
+                    .collect();
+                // Counterfactual non-zeros of the involved columns at one row, ascending.
+                let fill = |cols: &LevelColumns, row: usize, out: &mut Vec<(usize, f64)>| {
+                    out.clear();
+                    if varying.is_empty() {
+                        out.extend_from_slice(&cols.constant);
+                        return;
+                    }
+                    let mut constant = cols.constant.iter().peekable();
+                    for (a, &j) in involved.iter().enumerate() {
+                        let v = if varying.contains(&a) {
+                            counterfactual_value(&resolved[a], row, cols.level)
+                        } else {
+                            match constant.peek() {
+                                Some(&&(jc, v)) if jc == j => {
+                                    constant.next();
+                                    v
+                                }
+                                _ => 0.0,
+                            }
+                        };
+                        if v != 0.0 {
+                            out.push((j, v));
+                        }
+                    }
+                };
+                let mut ame = vec![0.0; levels.len()];
+                let mut grads = vec![vec![0.0; k]; levels.len()];
+                let mut base: Vec<(usize, f64)> = Vec::with_capacity(k);
+                let mut prefix: Vec<f64> = Vec::with_capacity(k + 1);
+                let mut x_ref_row: Vec<(usize, f64)> = Vec::with_capacity(involved.len());
+                let mut x_lev_row: Vec<(usize, f64)> = Vec::with_capacity(involved.len());
+                let mut ref_dense = vec![0.0; k];
+                let mut lev_dense = vec![0.0; k];
+                for (i, wi) in w.iter().enumerate() {
+                    let row = rows[i];
+                    // Columns the variable does not enter keep the observed value.
+                    base.clear();
+                    let (cols, vals) = sp.row(i);
+                    prefix.clear();
+                    let mut running = -0.0;
+                    prefix.push(running);
+                    for (&c, &v) in cols.iter().zip(vals) {
+                        if !is_involved[c as usize] {
+                            base.push((c as usize, v));
+                            running += v * b[c as usize];
+                            prefix.push(running);
+                        }
+                    }
+                    let x_ref: &[(usize, f64)] = if varying.is_empty() {
+                        &reference_columns.constant
+                    } else {
+                        fill(&reference_columns, row, &mut x_ref_row);
+                        &x_ref_row
+                    };
+                    let e0 = merged_dot(&base, &prefix, x_ref, b);
+                    let (p0, f0) = link.cdf_and_pdf(e0);
+                    for &(j, v) in x_ref {
+                        ref_dense[j] = v;
+                    }
+                    let wi = wi / sum_w;
+                    for ((cols, ame), grad) in levels.iter().zip(&mut ame).zip(&mut grads) {
+                        let x_lev: &[(usize, f64)] = if varying.is_empty() {
+                            &cols.constant
+                        } else {
+                            fill(cols, row, &mut x_lev_row);
+                            &x_lev_row
+                        };
+                        let e1 = merged_dot(&base, &prefix, x_lev, b);
+                        let (p1, f1) = link.cdf_and_pdf(e1);
+                        *ame += wi * (p1 - p0);
+                        for &(j, v) in &base {
+                            grad[j] += wi * (f1 * v - f0 * v);
+                        }
+                        for &(j, v) in x_lev {
+                            lev_dense[j] = v;
+                            grad[j] += wi * (f1 * v - f0 * ref_dense[j]);
+                        }
+                        for &(j, v) in x_ref {
+                            if lev_dense[j] == 0.0 {
+                                grad[j] += wi * (f1 * 0.0 - f0 * v);
+                            }
+                        }
+                        for &(j, _) in x_lev {
+                            lev_dense[j] = 0.0;
+                        }
+                    }
+                    for &(j, _) in x_ref {
+                        ref_dense[j] = 0.0;
+                    }
+                }
+                for ((cols, ame), grad) in levels.iter().zip(ame).zip(grads) {
+                    names.push(format!("{var}::{}", c.levels[cols.level as usize]));
                     est.push(ame);
                     jac_rows.push(grad);
                 }

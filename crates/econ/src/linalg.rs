@@ -253,7 +253,7 @@ impl SparseRows {
         SparseRows { ptr, col, val, k }
     }
 
-    fn row(&self, i: usize) -> (&[u32], &[f64]) {
+    pub(crate) fn row(&self, i: usize) -> (&[u32], &[f64]) {
         let (a, b) = (self.ptr[i], self.ptr[i + 1]);
         (&self.col[a..b], &self.val[a..b])
     }
