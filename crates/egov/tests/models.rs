@@ -137,21 +137,28 @@ fn lsat6() -> String {
 
 const LSAT6_ITEMS: &str = "item1,item2,item3,item4,item5";
 
-#[test]
-fn dsi_fit_on_lsat6_matches_the_independent_numpy_reference() {
-    let got = json(&[
+/// `egov dsi <subcommand>` on LSAT6 (path `lsat6`) with its frequency weights and 21 quadrature
+/// nodes: the settings of the numpy reference.
+fn dsi_on_lsat6_like_the_reference<'a>(subcommand: &'a str, lsat6: &'a str) -> Vec<&'a str> {
+    vec![
         "dsi",
-        "fit",
-        &lsat6(),
+        subcommand,
+        lsat6,
         "--items",
         LSAT6_ITEMS,
         "--weight",
         "count",
         "--quadrature",
         "21",
-        "--format",
-        "json",
-    ]);
+    ]
+}
+
+#[test]
+fn dsi_fit_on_lsat6_matches_the_independent_numpy_reference() {
+    let lsat6 = lsat6();
+    let mut args = dsi_on_lsat6_like_the_reference("fit", &lsat6);
+    args.extend(["--format", "json"]);
+    let got = json(&args);
     let want = reference("irt/reference_mml.json", "lsat6_gh21");
     assert_has_keys(
         &got,
@@ -237,17 +244,8 @@ fn dsi_fit_on_the_replica_equals_the_library_result() {
 fn dsi_score_writes_csv_and_parquet_with_one_row_per_respondent() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("lsat6_eap.csv");
-    let base = [
-        "dsi",
-        "score",
-        &lsat6(),
-        "--items",
-        LSAT6_ITEMS,
-        "--weight",
-        "count",
-        "--quadrature",
-        "21",
-    ];
+    let lsat6 = lsat6();
+    let base = dsi_on_lsat6_like_the_reference("score", &lsat6);
     let mut args = base.to_vec();
     args.extend(["--scale", "theta", "--out", csv.to_str().unwrap()]);
     ok(&args);
@@ -618,38 +616,23 @@ fn regress_with_clusters_and_designs_reproduces_r() {
 fn lpm_beside_logit_and_probit_in_table_formats() {
     let mroz = fixture("econ/mroz.csv");
     let formula = "inlf ~ nwifeinc + educ + exper + expersq + age + kidslt6 + kidsge6";
-    let md = stdout(&ok(&[
-        "lpm",
-        mroz.to_str().unwrap(),
-        "--formula",
-        formula,
-        "--model",
-        "lpm,logit,probit",
-        "--format",
-        "markdown",
-    ]));
+    let lpm_on_mroz = |model: &'static str, format: &'static str| {
+        vec![
+            "lpm",
+            mroz.to_str().unwrap(),
+            "--formula",
+            formula,
+            "--model",
+            model,
+            "--format",
+            format,
+        ]
+    };
+    let md = stdout(&ok(&lpm_on_mroz("lpm,logit,probit", "markdown")));
     assert!(md.contains("| | LPM | Logit AME | Probit AME |"), "{md}");
-    let tex = stdout(&ok(&[
-        "lpm",
-        mroz.to_str().unwrap(),
-        "--formula",
-        formula,
-        "--model",
-        "logit",
-        "--format",
-        "latex",
-    ]));
+    let tex = stdout(&ok(&lpm_on_mroz("logit", "latex")));
     assert!(tex.contains("\\begin{tabular}") && tex.contains("Logit AME"));
-    let got = json(&[
-        "lpm",
-        mroz.to_str().unwrap(),
-        "--formula",
-        formula,
-        "--model",
-        "probit",
-        "--format",
-        "json",
-    ]);
+    let got = json(&lpm_on_mroz("probit", "json"));
     assert!(got["probit"]["ame"].as_array().unwrap().len() == 7);
 }
 
