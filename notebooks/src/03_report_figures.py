@@ -125,7 +125,8 @@ show(english, "coefficients")
 # ## 5. The skill items
 #
 # The item response charts of notebook 1, drawn by the toolkit: the characteristic curve of each
-# item; the test information over the skill scale, with the distribution of the people's EAP
+# item, one panel per item with the other items in grey and its difficulty b marked (the skill
+# level at which half the respondents say "yes"); the test information over the skill scale, with the distribution of the people's EAP
 # scores beneath it, so one sees whether the test measures well where the people are; and an item
 # map plotting each task's difficulty against its discrimination.
 
