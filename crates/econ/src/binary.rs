@@ -725,7 +725,11 @@ fn average_marginal_effects(
                     }
                 };
                 let mut ame = vec![0.0; levels.len()];
-                let mut grads = vec![vec![0.0; k]; levels.len()];
+                // Gradients column-major by level (entry j·L + t), so that a column's updates
+                // for all L levels are contiguous.
+                let n_levels = levels.len();
+                let mut grads = vec![0.0; k * n_levels];
+                let mut densities = vec![0.0; n_levels];
                 let mut base: Vec<(usize, f64)> = Vec::with_capacity(k);
                 let mut prefix: Vec<f64> = Vec::with_capacity(k + 1);
                 let mut x_ref_row: Vec<(usize, f64)> = Vec::with_capacity(involved.len());
@@ -759,7 +763,7 @@ fn average_marginal_effects(
                         ref_dense[j] = v;
                     }
                     let wi = wi / sum_w;
-                    for ((cols, ame), grad) in levels.iter().zip(&mut ame).zip(&mut grads) {
+                    for (t, (cols, ame)) in levels.iter().zip(&mut ame).enumerate() {
                         let x_lev: &[(usize, f64)] = if varying.is_empty() {
                             &cols.constant
                         } else {
@@ -769,30 +773,35 @@ fn average_marginal_effects(
                         let e1 = merged_dot(&base, &prefix, x_lev, b);
                         let (p1, f1) = link.cdf_and_pdf(e1);
                         *ame += wi * (p1 - p0);
-                        for &(j, v) in &base {
-                            grad[j] += wi * (f1 * v - f0 * v);
-                        }
+                        densities[t] = f1;
                         for &(j, v) in x_lev {
                             lev_dense[j] = v;
-                            grad[j] += wi * (f1 * v - f0 * ref_dense[j]);
+                            grads[j * n_levels + t] += wi * (f1 * v - f0 * ref_dense[j]);
                         }
                         for &(j, v) in x_ref {
                             if lev_dense[j] == 0.0 {
-                                grad[j] += wi * (f1 * 0.0 - f0 * v);
+                                grads[j * n_levels + t] += wi * (f1 * 0.0 - f0 * v);
                             }
                         }
                         for &(j, _) in x_lev {
                             lev_dense[j] = 0.0;
                         }
                     }
+                    // Unchanged columns: x_lev = x_ref = x_ij for every level.
+                    for &(j, v) in &base {
+                        let grad = &mut grads[j * n_levels..(j + 1) * n_levels];
+                        for (g, &f1) in grad.iter_mut().zip(&densities) {
+                            *g += wi * (f1 * v - f0 * v);
+                        }
+                    }
                     for &(j, _) in x_ref {
                         ref_dense[j] = 0.0;
                     }
                 }
-                for ((cols, ame), grad) in levels.iter().zip(ame).zip(grads) {
+                for (t, (cols, ame)) in levels.iter().zip(ame).enumerate() {
                     names.push(format!("{var}::{}", c.levels[cols.level as usize]));
                     est.push(ame);
-                    jac_rows.push(grad);
+                    jac_rows.push((0..k).map(|j| grads[j * n_levels + t]).collect());
                 }
             }
             Err(_) => {}
