@@ -431,6 +431,221 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// Naive variance estimators that [`Prepared::fit_with_variance`] reproduces on the fixed
+/// design (the formulas of `egov_econ`'s least-squares fit).
+pub(crate) enum NaiveVariance {
+    Iid,
+    Hc0,
+    Hc1,
+    /// One-way CR1: the estimation rows ordered by cluster, and where each cluster starts in
+    /// that order (plus the end).
+    Cluster {
+        order: Vec<usize>,
+        starts: Vec<usize>,
+    },
+}
+
+impl<'a> Prepared<'a> {
+    /// The naive variance of the data if the fixed-design path can reproduce it: a design linear
+    /// in the DSI and an iid, HC0, HC1 or one-way cluster variance. `None` means: refit with
+    /// `egov_econ::lpm`.
+    pub(crate) fn naive_variance(&self) -> Option<NaiveVariance> {
+        if !matches!(self.dsi_columns, DsiColumns::Linear(_)) || self.naive.k != self.k {
+            return None;
+        }
+        match &self.data.naive_vcov {
+            Vcov::Iid => Some(NaiveVariance::Iid),
+            Vcov::Hc0 => Some(NaiveVariance::Hc0),
+            Vcov::Hc1 => Some(NaiveVariance::Hc1),
+            Vcov::Cluster(cols) if cols.len() == 1 => {
+                let mut ids = std::collections::HashMap::new();
+                let key = |r: usize| -> Option<u64> {
+                    match self.frame.column(&cols[0]).ok()? {
+                        Column::Numeric(v) => (!v[r].is_nan()).then(|| v[r].to_bits()),
+                        Column::Categorical(c) => c.codes[r].map(u64::from),
+                    }
+                };
+                let mut groups = Vec::with_capacity(self.rows.len());
+                for &r in &self.rows {
+                    let next = ids.len();
+                    groups.push(*ids.entry(key(r)?).or_insert(next));
+                }
+                let mut order: Vec<usize> = (0..groups.len()).collect();
+                order.sort_by_key(|&i| groups[i]);
+                let mut starts: Vec<usize> = (0..order.len())
+                    .filter(|&p| p == 0 || groups[order[p]] != groups[order[p - 1]])
+                    .collect();
+                starts.push(order.len());
+                Some(NaiveVariance::Cluster { order, starts })
+            }
+            _ => None,
+        }
+    }
+
+    /// Coefficients and squared standard errors of the full-sample-weighted LPM for a DSI per
+    /// person, on the fixed design: the same estimates and naive variance as `egov_econ::lpm` on
+    /// a frame with this DSI column, without rebuilding the model matrix.
+    pub(crate) fn fit_with_variance(
+        &self,
+        dsi: &[Option<f64>],
+        variance: &NaiveVariance,
+        scratch: &mut Scratch,
+    ) -> Result<(Vec<f64>, Vec<f64>), String> {
+        let DsiColumns::Linear(sparse) = &self.dsi_columns else {
+            return Err("the design is not linear in the DSI".into());
+        };
+        let k = self.k;
+        let m = self.rows.len();
+        // Design values of every estimation row, in the sparse layout.
+        let values = &mut scratch.row;
+        values.clear();
+        for (i, &row) in self.rows.iter().enumerate() {
+            let d = dsi[row].ok_or("a regression row has no skill score")?;
+            let range = sparse.offset[i]..sparse.offset[i + 1];
+            values.extend(
+                sparse.base[range.clone()]
+                    .iter()
+                    .zip(&sparse.slope[range])
+                    .map(|(b, s)| b + d * s),
+            );
+        }
+        let row = |i: usize| {
+            let range = sparse.offset[i]..sparse.offset[i + 1];
+            (&sparse.column[range.clone()], &values[range])
+        };
+        // Upper triangle of Σ f_i x_i x_i'.
+        let weighted_gram = |factor: &[f64], out: &mut Vec<f64>| {
+            out.clear();
+            out.resize(k * k, 0.0);
+            for (i, f) in factor.iter().enumerate() {
+                let (cols, vals) = row(i);
+                for (p, (&a, &va)) in cols.iter().zip(vals).enumerate() {
+                    let fa = f * va;
+                    let g = &mut out[a * k..(a + 1) * k];
+                    for (&b, &vb) in cols[p..].iter().zip(&vals[p..]) {
+                        g[b] += fa * vb;
+                    }
+                }
+            }
+        };
+        let w: Vec<f64> = self.rows.iter().map(|&r| self.base_weights[r]).collect();
+        weighted_gram(&w, &mut scratch.gram);
+        scratch.xty.clear();
+        scratch.xty.resize(k, 0.0);
+        for (i, (wi, yi)) in w.iter().zip(&self.y).enumerate() {
+            let (cols, vals) = row(i);
+            for (&a, &va) in cols.iter().zip(vals) {
+                scratch.xty[a] += wi * yi * va;
+            }
+        }
+        let (beta, bread) = solve_with_inverse(&scratch.gram, &scratch.xty, k)?;
+        let resid: Vec<f64> = (0..m)
+            .map(|i| {
+                let (cols, vals) = row(i);
+                self.y[i]
+                    - cols
+                        .iter()
+                        .zip(vals)
+                        .map(|(&a, v)| v * beta[a])
+                        .sum::<f64>()
+            })
+            .collect();
+        let (nf, kf) = (m as f64, k as f64);
+        let sandwich = |meat: &DMatrix<f64>, factor: f64| &bread * meat * &bread * factor;
+        let upper_to_full = |upper: &[f64]| {
+            DMatrix::from_fn(k, k, |a, b| {
+                let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                upper[lo * k + hi]
+            })
+        };
+        let vcov = match variance {
+            NaiveVariance::Iid => {
+                let ssr: f64 = (0..m).map(|i| w[i] * resid[i] * resid[i]).sum();
+                &bread * (ssr / (nf - kf))
+            }
+            NaiveVariance::Hc0 | NaiveVariance::Hc1 => {
+                let squared_scores: Vec<f64> = (0..m).map(|i| (w[i] * resid[i]).powi(2)).collect();
+                let mut meat = Vec::new();
+                weighted_gram(&squared_scores, &mut meat);
+                let factor = match variance {
+                    NaiveVariance::Hc1 => nf / (nf - kf),
+                    _ => 1.0,
+                };
+                sandwich(&upper_to_full(&meat), factor)
+            }
+            NaiveVariance::Cluster { order, starts } => {
+                // Σ_g u_g u_g' with u_g the cluster's score sum, over the columns the cluster
+                // touches only (a household's rows share most of their dummies).
+                let mut meat = vec![0.0; k * k];
+                let mut sum = vec![0.0; k];
+                let mut touched = vec![false; k];
+                let mut support = Vec::with_capacity(k);
+                for bounds in starts.windows(2) {
+                    for &i in &order[bounds[0]..bounds[1]] {
+                        let s = w[i] * resid[i];
+                        let (cols, vals) = row(i);
+                        for (&a, &va) in cols.iter().zip(vals) {
+                            if !touched[a] {
+                                touched[a] = true;
+                                support.push(a);
+                            }
+                            sum[a] += s * va;
+                        }
+                    }
+                    support.sort_unstable();
+                    for (p, &a) in support.iter().enumerate() {
+                        let ua = sum[a];
+                        let out = &mut meat[a * k..(a + 1) * k];
+                        for &b in &support[p..] {
+                            out[b] += ua * sum[b];
+                        }
+                    }
+                    for &a in &support {
+                        sum[a] = 0.0;
+                        touched[a] = false;
+                    }
+                    support.clear();
+                }
+                let g = (starts.len() - 1) as f64;
+                sandwich(
+                    &upper_to_full(&meat),
+                    g / (g - 1.0) * (nf - 1.0) / (nf - kf),
+                )
+            }
+        };
+        Ok((beta, (0..k).map(|j| vcov[(j, j)]).collect()))
+    }
+}
+
+/// Solve (X'WX) b = X'Wy from the upper triangle like [`solve_normal_equations`], and also
+/// return (X'WX)⁻¹.
+fn solve_with_inverse(
+    upper: &[f64],
+    xty: &[f64],
+    k: usize,
+) -> Result<(Vec<f64>, DMatrix<f64>), String> {
+    let scale: Vec<f64> = (0..k).map(|j| upper[j * k + j].sqrt()).collect();
+    if scale.iter().any(|s| s.is_nan() || *s <= 0.0) {
+        return Err("a regressor is zero in every row".into());
+    }
+    let g = DMatrix::from_fn(k, k, |a, b| {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        upper[lo * k + hi] / (scale[a] * scale[b])
+    });
+    let chol = Cholesky::new(g).ok_or("the design matrix is singular")?;
+    let l = chol.l_dirty();
+    if (0..k).any(|j| l[(j, j)] * l[(j, j)] < PIVOT_TOL) {
+        return Err("the design matrix is (nearly) collinear".into());
+    }
+    let rhs = DVector::from_iterator(k, (0..k).map(|j| xty[j] / scale[j]));
+    let b = chol.solve(&rhs);
+    let inv = chol.inverse();
+    Ok((
+        (0..k).map(|j| b[j] / scale[j]).collect(),
+        DMatrix::from_fn(k, k, |a, b| inv[(a, b)] / (scale[a] * scale[b])),
+    ))
+}
+
 /// Reusable buffers of the replicate least-squares solve.
 #[derive(Default)]
 pub(crate) struct Scratch {
@@ -576,6 +791,44 @@ mod tests {
             egov_econ::regress(FULL_FORMULA, &f, &naive_options(&Vcov::Iid, 0.95)).unwrap();
         let slow: Vec<f64> = reference.coefficients.iter().map(|c| c.estimate).collect();
         assert_close(&fast, &slow, 1e-9);
+    }
+
+    #[test]
+    fn fixed_design_variance_matches_econ() {
+        let sim = simulated(1500);
+        for vcov in [
+            Vcov::Iid,
+            Vcov::Hc0,
+            Vcov::Hc1,
+            Vcov::Cluster(vec!["household".into()]),
+        ] {
+            let mut data = sim.data(FULL_FORMULA);
+            data.naive_vcov = vcov.clone();
+            let p = prepared(&data);
+            let variance = p.naive_variance().expect("supported variance");
+            // A DSI other than the one the design was built with, as a plausible value is.
+            let dsi: Vec<Option<f64>> = p
+                .dsi
+                .iter()
+                .enumerate()
+                .map(|(i, d)| d.map(|d| 0.8 * d + 0.3 * ((i % 7) as f64 - 3.0) / 3.0))
+                .collect();
+            let (beta, var) = p
+                .fit_with_variance(&dsi, &variance, &mut Scratch::default())
+                .unwrap();
+            let f = with_column(&p.frame, DSI, dsi_column(&dsi));
+            let reference = lpm(FULL_FORMULA, &f, &naive_options(&vcov, 0.95)).unwrap();
+            let est: Vec<f64> = reference.coefficients.iter().map(|c| c.estimate).collect();
+            let se2: Vec<f64> = reference
+                .coefficients
+                .iter()
+                .map(|c| c.std_error * c.std_error)
+                .collect();
+            assert_close(&beta, &est, 1e-9);
+            for (a, b) in var.iter().zip(&se2) {
+                assert!((a - b).abs() <= 1e-9 * b, "{vcov:?}: variance {a} vs {b}");
+            }
+        }
     }
 
     #[test]

@@ -139,6 +139,37 @@ impl<'a> FastPrior<'a> {
         }
         out.iter_mut().for_each(|o| *o /= total);
     }
+
+    /// Posterior mean and variance, as [`FastPrior::posterior`] followed by the moments of
+    /// `out`, but in one pass without storing the posterior: the E-step needs only these two
+    /// numbers per person. `out` is scratch for the log-space fallback.
+    fn moments(&self, lik: &[f64], ll: &[f64], mu: f64, out: &mut [f64]) -> (f64, f64) {
+        let n = self.nodes.len();
+        let x0 = self.nodes[0] * mu * self.inv_var;
+        let x1 = self.nodes[n - 1] * mu * self.inv_var;
+        if x0.abs().max(x1.abs()) <= 300.0 {
+            let ratio = ((self.nodes[1] - self.nodes[0]) * mu * self.inv_var).exp();
+            let mut tilt = x0.exp();
+            let (mut total, mut s1, mut s2) = (0.0, 0.0, 0.0);
+            for ((l, g), t) in lik.iter().zip(&self.gauss).zip(self.nodes) {
+                let o = l * g * tilt;
+                total += o;
+                s1 += o * t;
+                s2 += o * t * t;
+                tilt *= ratio;
+            }
+            if total.is_finite() && total > 1e-280 {
+                let mean = s1 / total;
+                return (mean, (s2 / total - mean * mean).max(0.0));
+            }
+        }
+        posterior(ll, self.nodes, mu, self.sigma, out);
+        let (s1, s2) = out
+            .iter()
+            .zip(self.nodes)
+            .fold((0.0, 0.0), |(a, b), (w, t)| (a + w * t, b + w * t * t));
+        (s1, (s2 - s1 * s1).max(0.0))
+    }
 }
 
 /// Plausible values, draw-major (None = no answered item).
@@ -204,12 +235,7 @@ pub(crate) fn conditioned_draws(
                 |post, i| {
                     let p = pattern_of[i];
                     let range = p * q..(p + 1) * q;
-                    prior.posterior(&lik[range.clone()], &ll[range], mu[i], post);
-                    let (s1, s2) = post
-                        .iter()
-                        .zip(&nodes)
-                        .fold((0.0, 0.0), |(a, b), (w, t)| (a + w * t, b + w * t * t));
-                    (s1, (s2 - s1 * s1).max(0.0))
+                    prior.moments(&lik[range.clone()], &ll[range], mu[i], post)
                 },
             )
             .unzip()
@@ -334,6 +360,39 @@ mod tests {
                 for (a, b) in fast.iter().zip(&slow) {
                     assert!((a - b).abs() < 1e-12, "sigma {sigma}, mu {mu}: {a} vs {b}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_moments_equal_those_of_the_posterior() {
+        let nodes = grid();
+        let q = nodes.len();
+        let ll: Vec<f64> = nodes
+            .iter()
+            .map(|t| -1.8 * (t - 0.7) * (t - 0.7) - 0.3 * t.abs())
+            .collect();
+        let lik = scaled_likelihood(&ll, q);
+        let (mut scratch, mut post) = (vec![0.0; q], vec![0.0; q]);
+        // mu = 80 with sigma = 0.3 exercises the log-space fallback.
+        for sigma in [0.05, 0.3, 0.8, 1.0, 2.5] {
+            let prior = FastPrior::new(&nodes, sigma);
+            for mu in [-4.0, -1.3, 0.0, 0.4, 2.2, 5.5, 80.0] {
+                prior.posterior(&lik, &ll, mu, &mut post);
+                let (s1, s2) = post
+                    .iter()
+                    .zip(&nodes)
+                    .fold((0.0, 0.0), |(a, b), (w, t)| (a + w * t, b + w * t * t));
+                let (mean, var) = prior.moments(&lik, &ll, mu, &mut scratch);
+                assert!(
+                    (mean - s1).abs() < 1e-12,
+                    "sigma {sigma}, mu {mu}: {mean} vs {s1}"
+                );
+                let expected = (s2 - s1 * s1).max(0.0);
+                assert!(
+                    (var - expected).abs() < 1e-12,
+                    "sigma {sigma}, mu {mu}: variance {var} vs {expected}"
+                );
             }
         }
     }

@@ -5,7 +5,7 @@ use egov_irt::{plausible_values_patterns, scale::standardize};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::design::{Prepared, dsi_column, naive_options, with_column};
+use crate::design::{Prepared, Scratch, dsi_column, naive_options, with_column};
 use crate::latent::{LatentRegression, conditioned_draws};
 use crate::rubin::{RubinCombined, rubin};
 use crate::{DSI, TwoStepData, TwoStepError};
@@ -174,11 +174,20 @@ fn combine(
     latent_regression: Option<LatentRegression>,
 ) -> Result<PvResult, TwoStepError> {
     let naive_opts = naive_options(&prepared.data.naive_vcov, opts.conf_level);
+    // Only the DSI column changes between draws: refit on the fixed design when it can
+    // reproduce the naive variance, and fall back to the full `lpm` otherwise (or when the
+    // fixed-design solve fails, so that `lpm` reports or handles the problem).
+    let variance = prepared.naive_variance();
     type DrawFit = Result<(Vec<f64>, Vec<f64>), TwoStepError>;
     let fits: Vec<DrawFit> = draws
         .par_iter()
-        .map(|theta| {
+        .map_init(Scratch::default, |scratch, theta| {
             let z = standardize(theta, Some(&prepared.base_weights));
+            if let Some(variance) = &variance
+                && let Ok(fit) = prepared.fit_with_variance(&z, variance, scratch)
+            {
+                return Ok(fit);
+            }
             let frame = with_column(&prepared.frame, DSI, dsi_column(&z));
             let fit = lpm(prepared.data.formula, &frame, &naive_opts)?;
             let terms: Vec<&str> = fit.coefficients.iter().map(|c| c.term.as_str()).collect();
