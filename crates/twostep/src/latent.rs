@@ -43,22 +43,38 @@ fn grid() -> Vec<f64> {
 /// log P(pattern | θ_q) for every pattern (pattern-major).
 fn pattern_loglik(items: &[ItemEstimate], prepared: &Prepared, nodes: &[f64]) -> Vec<f64> {
     let q = nodes.len();
+    // log P(y | θ_q) per item, answer (0, 1) and node, computed once rather than per pattern.
+    let item_loglik: Vec<[Vec<f64>; 2]> = items
+        .iter()
+        .map(|item| {
+            let at = |y: u8| -> Vec<f64> {
+                nodes
+                    .iter()
+                    .map(|t| {
+                        let z = item.a * t + item.d;
+                        // log σ(z) or log(1 − σ(z)), stably.
+                        let s = if y == 1 { -z } else { z };
+                        -(if s > 0.0 {
+                            s + (-s).exp().ln_1p()
+                        } else {
+                            s.exp().ln_1p()
+                        })
+                    })
+                    .collect()
+            };
+            [at(0), at(1)]
+        })
+        .collect();
     let mut out = vec![0.0; prepared.patterns.len() * q];
     for p in 0..prepared.patterns.len() {
         let row = &mut out[p * q..(p + 1) * q];
-        for (item, &y) in items.iter().zip(prepared.patterns.pattern(p)) {
+        for (table, &y) in item_loglik.iter().zip(prepared.patterns.pattern(p)) {
             if y == MISSING {
                 continue;
             }
-            for (acc, t) in row.iter_mut().zip(nodes) {
-                let z = item.a * t + item.d;
-                // log σ(z) or log(1 − σ(z)), stably.
-                let s = if y == 1 { -z } else { z };
-                *acc -= if s > 0.0 {
-                    s + (-s).exp().ln_1p()
-                } else {
-                    s.exp().ln_1p()
-                };
+            let values = &table[usize::from(y == 1)];
+            for (acc, v) in row.iter_mut().zip(values) {
+                *acc += v;
             }
         }
     }
@@ -281,40 +297,54 @@ pub(crate) fn conditioned_draws(
     for (i, &r) in prepared.rows.iter().enumerate() {
         row_of[r] = i;
     }
-    let values: Vec<Vec<Option<f64>>> = (0..draws)
-        .into_par_iter()
-        .map(|d| {
+    // A person's posterior is the same in every draw: compute it (and its running sum) once
+    // per person for a group of draws, each group on its own thread. Draw d still uses ChaCha8
+    // stream d, two numbers per person in person order, so the values do not depend on the
+    // grouping or the number of threads.
+    let draw_ids: Vec<usize> = (0..draws).collect();
+    let group = draws.div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let values: Vec<Vec<Option<f64>>> = draw_ids
+        .par_chunks(group)
+        .flat_map_iter(|ids| {
             let conditional = FastPrior::new(&nodes, sigma);
             let standard = FastPrior::new(&nodes, 1.0);
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(d as u64);
-            let mut post = vec![0.0; q];
-            prepared
-                .person_pattern
+            let mut rngs: Vec<ChaCha8Rng> = ids
                 .iter()
-                .enumerate()
-                .map(|(person, slot)| {
-                    let p = (*slot)? as usize;
-                    let (mu_i, prior) = match row_of[person] {
-                        usize::MAX => (0.0, &standard),
-                        i => (mu[i], &conditional),
-                    };
-                    let range = p * q..(p + 1) * q;
-                    prior.posterior(&lik[range.clone()], &ll[range], mu_i, &mut post);
-                    let u: f64 = rng.random();
-                    let mut acc = 0.0;
-                    let mut cell = q - 1;
-                    for (k, v) in post.iter().enumerate() {
-                        acc += v;
-                        if acc >= u {
-                            cell = k;
-                            break;
-                        }
-                    }
-                    let jitter: f64 = rng.random::<f64>() * 2.0 - 1.0;
-                    Some(nodes[cell] + jitter * half)
+                .map(|&d| {
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                    rng.set_stream(d as u64);
+                    rng
                 })
-                .collect()
+                .collect();
+            let n = prepared.person_pattern.len();
+            let mut out: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(n); ids.len()];
+            let mut post = vec![0.0; q];
+            let mut cumulative = vec![0.0; q];
+            for (person, slot) in prepared.person_pattern.iter().enumerate() {
+                let Some(p) = *slot else {
+                    out.iter_mut().for_each(|v| v.push(None));
+                    continue;
+                };
+                let p = p as usize;
+                let (mu_i, prior) = match row_of[person] {
+                    usize::MAX => (0.0, &standard),
+                    i => (mu[i], &conditional),
+                };
+                let range = p * q..(p + 1) * q;
+                prior.posterior(&lik[range.clone()], &ll[range], mu_i, &mut post);
+                let mut acc = 0.0;
+                for (c, v) in cumulative.iter_mut().zip(&post) {
+                    acc += v;
+                    *c = acc;
+                }
+                for (rng, v) in rngs.iter_mut().zip(out.iter_mut()) {
+                    let u: f64 = rng.random();
+                    let cell = cumulative.iter().position(|&c| c >= u).unwrap_or(q - 1);
+                    let jitter: f64 = rng.random::<f64>() * 2.0 - 1.0;
+                    v.push(Some(nodes[cell] + jitter * half));
+                }
+            }
+            out
         })
         .collect();
     let mut variables: Vec<String> = prepared
