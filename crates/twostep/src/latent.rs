@@ -156,23 +156,58 @@ impl<'a> FastPrior<'a> {
         out.iter_mut().for_each(|o| *o /= total);
     }
 
+    /// `lik` (pattern-major rows of scaled likelihoods) times the prior's Gaussian factor, for
+    /// [`FastPrior::moments`].
+    fn weigh(&self, lik: &[f64]) -> Vec<f64> {
+        let mut out = lik.to_vec();
+        for row in out.chunks_exact_mut(self.nodes.len()) {
+            row.iter_mut().zip(&self.gauss).for_each(|(l, g)| *l *= g);
+        }
+        out
+    }
+
     /// Posterior mean and variance, as [`FastPrior::posterior`] followed by the moments of
-    /// `out`, but in one pass without storing the posterior: the E-step needs only these two
-    /// numbers per person. `out` is scratch for the log-space fallback.
-    fn moments(&self, lik: &[f64], ll: &[f64], mu: f64, out: &mut [f64]) -> (f64, f64) {
+    /// the posterior, but in one pass without storing it: the E-step needs only these two
+    /// numbers per person. `weighed` is the pattern's row of [`FastPrior::weigh`]; `out` is
+    /// scratch for the log-space fallback. Four interleaved sums keep the pass from waiting on
+    /// one dependency chain.
+    fn moments(&self, weighed: &[f64], ll: &[f64], mu: f64, out: &mut [f64]) -> (f64, f64) {
+        const LANES: usize = 4;
         let n = self.nodes.len();
         let x0 = self.nodes[0] * mu * self.inv_var;
         let x1 = self.nodes[n - 1] * mu * self.inv_var;
         if x0.abs().max(x1.abs()) <= 300.0 {
             let ratio = ((self.nodes[1] - self.nodes[0]) * mu * self.inv_var).exp();
-            let mut tilt = x0.exp();
-            let (mut total, mut s1, mut s2) = (0.0, 0.0, 0.0);
-            for ((l, g), t) in lik.iter().zip(&self.gauss).zip(self.nodes) {
-                let o = l * g * tilt;
+            let mut tilt = [0.0; LANES];
+            tilt[0] = x0.exp();
+            for l in 1..LANES {
+                tilt[l] = tilt[l - 1] * ratio;
+            }
+            let step = ratio.powi(LANES as i32);
+            let (mut total, mut s1, mut s2) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+            let body = n - n % LANES;
+            for (ws, ts) in weighed[..body]
+                .chunks_exact(LANES)
+                .zip(self.nodes[..body].chunks_exact(LANES))
+            {
+                for l in 0..LANES {
+                    let o = ws[l] * tilt[l];
+                    total[l] += o;
+                    s1[l] += o * ts[l];
+                    s2[l] += o * ts[l] * ts[l];
+                    tilt[l] *= step;
+                }
+            }
+            let (mut total, mut s1, mut s2) = (
+                total.iter().sum::<f64>(),
+                s1.iter().sum::<f64>(),
+                s2.iter().sum::<f64>(),
+            );
+            for (l, (w, t)) in weighed[body..].iter().zip(&self.nodes[body..]).enumerate() {
+                let o = w * tilt[l];
                 total += o;
                 s1 += o * t;
                 s2 += o * t * t;
-                tilt *= ratio;
             }
             if total.is_finite() && total > 1e-280 {
                 let mean = s1 / total;
@@ -244,6 +279,7 @@ pub(crate) fn conditioned_draws(
     // Start: N(0, 1) posterior means regressed on Z.
     let e_step = |mu: &[f64], sigma: f64| -> (Vec<f64>, Vec<f64>) {
         let prior = FastPrior::new(&nodes, sigma);
+        let weighed = prior.weigh(&lik);
         (0..m)
             .into_par_iter()
             .map_init(
@@ -251,7 +287,7 @@ pub(crate) fn conditioned_draws(
                 |post, i| {
                     let p = pattern_of[i];
                     let range = p * q..(p + 1) * q;
-                    prior.moments(&lik[range.clone()], &ll[range], mu[i], post)
+                    prior.moments(&weighed[range.clone()], &ll[range], mu[i], post)
                 },
             )
             .unzip()
@@ -413,7 +449,7 @@ mod tests {
                     .iter()
                     .zip(&nodes)
                     .fold((0.0, 0.0), |(a, b), (w, t)| (a + w * t, b + w * t * t));
-                let (mean, var) = prior.moments(&lik, &ll, mu, &mut scratch);
+                let (mean, var) = prior.moments(&prior.weigh(&lik), &ll, mu, &mut scratch);
                 assert!(
                     (mean - s1).abs() < 1e-12,
                     "sigma {sigma}, mu {mu}: {mean} vs {s1}"
