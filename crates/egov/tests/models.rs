@@ -808,6 +808,10 @@ fn lpm_inference_for_the_generated_dsi_uses_the_same_two_step_estimate() {
     assert_eq!(pv["inference"]["method"], "pv");
     assert_eq!(pv["inference"]["plausible_values"]["draws"], 3);
     assert!(f(&dsi(&pv)["pv_se"]) > 0.0);
+    // The draws are conditioned on the model (latent regression), which undoes the shrinkage of
+    // the EAP score: the DSI effect grows (0.106 naive; the replica was generated with 0.15).
+    assert!(pv["inference"]["plausible_values"]["latent_regression"].is_object());
+    assert!(f(&dsi(&pv)["pv_estimate"]) > f(&dsi(&pv)["estimate"]) + 0.01);
     assert_eq!(boot["inference"]["method"], "bootstrap");
     assert_eq!(boot["inference"]["resampling_units"], "PSUs `psu`");
     assert_eq!(boot["inference"]["bootstrap"]["successful"], 9);

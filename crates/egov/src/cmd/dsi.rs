@@ -206,12 +206,25 @@ fn person_weights(ds: &Dataset, weight: Option<&str>) -> anyhow::Result<Option<V
             "note: {missing} row(s) with a missing `{name}` weight get weight 0 in the item calibration"
         );
     }
-    Ok(Some(
-        values
-            .iter()
-            .map(|&x| if x.is_nan() { 0.0 } else { x })
-            .collect(),
-    ))
+    let mut weights: Vec<f64> = values
+        .iter()
+        .map(|&x| if x.is_nan() { 0.0 } else { x })
+        .collect();
+    // Whole-number weights are frequency weights: they must give exactly the estimates of the
+    // expanded data. Other weights are sampling weights, rescaled to sum to the number of
+    // respondents with a positive weight, so that standard errors, the log-likelihood and BIC
+    // stay on the sample's scale (the estimates do not depend on the scale).
+    if weights.iter().any(|w| w.fract() != 0.0) {
+        let total: f64 = weights.iter().sum();
+        let positive = weights.iter().filter(|&&w| w > 0.0).count() as f64;
+        if total > 0.0 {
+            weights.iter_mut().for_each(|w| *w *= positive / total);
+            eprintln!(
+                "note: sampling weights `{name}` rescaled to sum to the {positive} respondents with a positive weight"
+            );
+        }
+    }
+    Ok(Some(weights))
 }
 
 fn fit_options(args: &ItemArgs) -> FitOptions {

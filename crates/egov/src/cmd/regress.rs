@@ -128,9 +128,14 @@ pub struct LpmArgs {
     /// Plausible values (with --inference pv).
     #[arg(long, value_name = "M", default_value_t = 10)]
     pub draws: usize,
-    /// Seed of the bootstrap or the plausible values.
-    #[arg(long, value_name = "S", default_value_t = 20_210_601)]
+    /// Seed of the bootstrap or the plausible values (the same default as `egov reproduce`).
+    #[arg(long, value_name = "S", default_value_t = 2021)]
     pub seed: u64,
+    /// Draw plausible values under the plain N(0, 1) prior instead of a latent regression on the
+    /// model's covariates and outcome. The plain draws are biased towards zero for the DSI
+    /// coefficient (see docs/methodology.md); use this only to reproduce that comparison.
+    #[arg(long)]
+    pub unconditioned_pv: bool,
 }
 
 /// `--inference` of `egov lpm`.
@@ -140,7 +145,8 @@ pub enum InferenceArg {
     Naive,
     /// Two-step bootstrap: the item model is refitted in every replicate.
     Bootstrap,
-    /// Plausible values and Rubin's rules.
+    /// Plausible values (drawn under a latent regression on the covariates and outcome) and
+    /// Rubin's rules.
     Pv,
 }
 
@@ -908,11 +914,17 @@ fn run_two_step(
             conf_level,
             ..Default::default()
         };
-        let analysis = egov_twostep::analyse(&data, None, Some(&opts), None)?;
+        let analysis =
+            egov_twostep::analyse(&data, None, args.unconditioned_pv.then_some(&opts), None)?;
+        let pv = if args.unconditioned_pv {
+            analysis.plausible_values
+        } else {
+            Some(egov_twostep::conditioned_plausible_values(&data, &opts)?)
+        };
         Ok(TwoStep {
             naive: analysis.naive,
             bootstrap: None,
-            pv: analysis.plausible_values,
+            pv,
             units,
         })
     }
