@@ -155,15 +155,13 @@ pub fn findings(a: &Analysis, labels: &TermLabels) -> Vec<String> {
     if let Some(t) = d.table("by_region") {
         let cities: Vec<_> = t.rows.iter().filter(|r| r.city).collect();
         let others: Vec<_> = t.rows.iter().filter(|r| !r.city).collect();
-        if !cities.is_empty() && !others.is_empty() {
-            let low_city = cities
-                .iter()
-                .min_by(|a, b| a.uptake.estimate.total_cmp(&b.uptake.estimate))
-                .unwrap();
-            let top_other = others
-                .iter()
-                .max_by(|a, b| a.uptake.estimate.total_cmp(&b.uptake.estimate))
-                .unwrap();
+        let low_city = cities
+            .iter()
+            .min_by(|a, b| a.uptake.estimate.total_cmp(&b.uptake.estimate));
+        let top_other = others
+            .iter()
+            .max_by(|a, b| a.uptake.estimate.total_cmp(&b.uptake.estimate));
+        if let (Some(low_city), Some(top_other)) = (low_city, top_other) {
             let above = low_city.uptake.estimate > top_other.uptake.estimate;
             let mut s = format!(
                 "**Regions.** In raw weighted uptake the three cities {} every other region: the lowest city, {}, stands at {}% and the highest other region, {}, at {}%.",
