@@ -3,74 +3,13 @@
 //! to be counted (callgrind `--toggle-collect=*workload*`); data simulation stays outside it.
 //! Prints every coefficient and standard error so that two builds can be compared digit by digit.
 
+use econ_profile::{simulate, thread_cpu_seconds};
 use std::hint::black_box;
 
-use egov_econ::{Categorical, EstimateOptions, Frame, Regression, Vcov, lpm};
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use egov_econ::{EstimateOptions, Frame, Regression, Vcov, lpm};
 
 const FORMULA: &str =
     "used_egov ~ dsi + sex + urban + age + I(age^2) + education + labour + region";
-
-fn simulate(n: usize, seed: u64) -> Frame {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut hh = Vec::with_capacity(n);
-    let mut id = 0.0;
-    while hh.len() < n {
-        let size = rng.random_range(1..=4usize);
-        for _ in 0..size.min(n - hh.len()) {
-            hh.push(id);
-        }
-        id += 1.0;
-    }
-    let region: Vec<usize> = (0..n).map(|_| rng.random_range(0..17usize)).collect();
-    let education: Vec<usize> = (0..n).map(|_| rng.random_range(0..5usize)).collect();
-    let labour: Vec<usize> = (0..n).map(|_| rng.random_range(0..6usize)).collect();
-    let sex: Vec<f64> = (0..n).map(|_| rng.random_range(0..2u8) as f64).collect();
-    let urban: Vec<f64> = (0..n).map(|_| rng.random_range(0..2u8) as f64).collect();
-    let age: Vec<f64> = (0..n).map(|_| rng.random_range(15..75u32) as f64).collect();
-    let dsi: Vec<f64> = (0..n)
-        .map(|i| rng.random::<f64>() * 2.0 - 1.0 + 0.1 * education[i] as f64)
-        .collect();
-    let y: Vec<f64> = (0..n)
-        .map(|i| {
-            let p = 0.4 + 0.2 * dsi[i] + 0.03 * education[i] as f64 - 0.002 * (age[i] - 40.0)
-                + 0.01 * region[i] as f64 / 17.0;
-            (rng.random::<f64>() < p.clamp(0.01, 0.99)) as u8 as f64
-        })
-        .collect();
-    let names = |prefix: &str, k: usize| -> Vec<String> {
-        (0..k).map(|j| format!("{prefix}{j:02}")).collect()
-    };
-    let cat = |codes: &[usize], levels: Vec<String>| Categorical {
-        codes: codes.iter().map(|&c| Some(c as u32)).collect(),
-        levels,
-        reference: 0,
-    };
-    let mut f = Frame::new();
-    f.push_numeric("used_egov", y).unwrap();
-    f.push_numeric("dsi", dsi).unwrap();
-    f.push_numeric("sex", sex).unwrap();
-    f.push_numeric("urban", urban).unwrap();
-    f.push_numeric("age", age).unwrap();
-    f.push_categorical("education", cat(&education, names("edu", 5)))
-        .unwrap();
-    f.push_categorical("labour", cat(&labour, names("lab", 6)))
-        .unwrap();
-    f.push_categorical("region", cat(&region, names("reg", 17)))
-        .unwrap();
-    f.push_numeric("hh", hh).unwrap();
-    f
-}
-
-/// CPU time of this thread in seconds (Linux scheduler statistics), which unlike wall time does not
-/// grow when other processes compete for the cores.
-fn thread_cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns * 1e-9)
-}
 
 #[inline(never)]
 fn workload(frame: &Frame, opts: &EstimateOptions) -> Regression {
