@@ -3,7 +3,8 @@
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use egov_survey::{Codebook, Encoding, ReadOptions};
+use egov_analysis::DataSpec;
+use egov_survey::{Encoding, ReadOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,46 +28,27 @@ pub struct DataArgs {
     pub sheet: Option<String>,
 }
 
-/// A resolved data source.
-#[derive(Debug)]
-pub struct DataSource {
-    /// Data file.
-    pub data: PathBuf,
-    /// Parsed codebook.
-    pub codebook: Codebook,
-    /// Reader options.
-    pub options: ReadOptions,
-}
-
 impl DataArgs {
-    /// Resolves the data file, codebook and reader options.
-    pub fn resolve(&self) -> anyhow::Result<DataSource> {
-        let (data, codebook_path) = match (&self.data, &self.codebook) {
-            (Some(d), Some(c)) => (d.clone(), c.clone()),
-            (Some(d), None) => anyhow::bail!(
-                "{} needs a codebook: pass --codebook FILE (see docs/codebook.md)",
-                d.display()
-            ),
-            (None, c) => {
-                let (d, default_cb) = egov_survey::bundled_replica_paths();
-                eprintln!(
-                    "note: no data file given; using the bundled SYNTHETIC replica {}",
-                    d.display()
-                );
-                (d, c.clone().unwrap_or(default_cb))
-            }
-        };
-        let codebook = Codebook::from_path(&codebook_path)?;
+    /// The data specification of these arguments, with the reader options checked. Says on
+    /// stderr when the bundled synthetic replica is used.
+    pub fn to_spec(&self) -> anyhow::Result<DataSpec> {
         let delimiter = match self.delimiter {
             Some(c) if c.is_ascii() => Some(c as u8),
             Some(c) => anyhow::bail!("--delimiter must be one ASCII character, got `{c}`"),
             None => None,
         };
         let encoding: Encoding = self.encoding.parse().map_err(anyhow::Error::msg)?;
-        Ok(DataSource {
-            data,
-            codebook,
-            options: ReadOptions {
+        if self.data.is_none() {
+            let (d, _) = egov_survey::bundled_replica_paths();
+            eprintln!(
+                "note: no data file given; using the bundled SYNTHETIC replica {}",
+                d.display()
+            );
+        }
+        Ok(DataSpec {
+            data: self.data.clone(),
+            codebook: self.codebook.clone(),
+            read: ReadOptions {
                 delimiter,
                 encoding,
                 sheet: self.sheet.clone(),

@@ -5,10 +5,7 @@
 mod cli;
 mod cmd;
 mod common;
-mod config;
-mod frame;
-mod pipeline;
-mod report;
+mod progress;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,10 +1,11 @@
 //! `egov charts`: the whole chart set, drawn by the same pipeline as `egov reproduce`.
 
 use super::reproduce::StagedDir;
-use crate::config::LoadedConfig;
-use crate::pipeline::{self, Progress};
+use crate::progress::TerminalProgress;
 use anyhow::Context;
 use clap::Args;
+use egov_analysis::config::LoadedConfig;
+use egov_analysis::{Progress, pipeline};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -65,7 +66,7 @@ pub fn run(args: &ChartsArgs) -> anyhow::Result<ExitCode> {
     if loaded.path.is_none() && args.data.is_none() {
         eprintln!("note: no data or --config given; drawing the bundled SYNTHETIC replica");
     }
-    let progress = Progress::new();
+    let progress = TerminalProgress::new();
     let analysis = pipeline::run(&loaded.config, &progress)?;
     progress.stage("drawing the charts");
     let charts = pipeline::charts::render(&analysis)?;

@@ -21,7 +21,7 @@ pub struct CheckArgs {
 
 /// Runs `egov check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let source = args.data.resolve()?;
+    let source = args.data.to_spec()?.resolve()?;
     let (_, report) = load_and_validate(&source.data, &source.codebook, &source.options)?;
     match args.format {
         OutputFormat::Json => {

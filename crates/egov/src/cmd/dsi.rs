@@ -4,9 +4,11 @@
 //! `--items`), applies weights, and renders or writes the results.
 
 use crate::common::{DataArgs, OutputFormat, write_atomically_with};
-use crate::frame::{Dataset, ItemMatrix, items_from_columns, load_dataset, parse_item_list};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
+use egov_analysis::dataset::{
+    Dataset, ItemMatrix, items_from_columns, load_dataset, parse_item_list,
+};
 use egov_irt::{
     FitOptions, ItemEstimate, ItemFit, Model, Patterns, PersonScore, ScoreMethod, Unscored,
 };
@@ -293,7 +295,7 @@ pub fn default_dsi(
 }
 
 fn run_fit(args: &FitArgs) -> anyhow::Result<ExitCode> {
-    let ds = load_dataset(&args.items.data, None)?;
+    let ds = load_dataset(&args.items.data.to_spec()?, None)?;
     let items = select_items(&ds, args.items.items.as_deref())?;
     let weights = person_weights(&ds, args.items.weight.as_deref())?;
     let opts = fit_options(&args.items);
@@ -518,7 +520,7 @@ fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
             "--scale 0-100 maps the lowest and highest point scores to 0 and 100, which plausible values do not have; use --scale standardized or theta with --method pv"
         );
     }
-    let ds = load_dataset(&args.items.data, args.id.as_deref())?;
+    let ds = load_dataset(&args.items.data.to_spec()?, args.id.as_deref())?;
     let input = ds.info.path.clone();
     if same_file(&input, &args.out) {
         bail!(

@@ -7,9 +7,9 @@
 
 use crate::cmd::dsi::{default_dsi, select_items};
 use crate::common::DataArgs;
-use crate::frame::{Dataset, load_dataset};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
+use egov_analysis::dataset::{Dataset, load_dataset};
 use egov_econ::table::{RegressionTable, TableColumn};
 use egov_econ::{BinaryChoice, Coefficient, EstimateOptions, Regression, Vcov, WaldTest};
 use serde_json::{Value, json};
@@ -283,7 +283,7 @@ fn run(
             args.conf_level
         );
     }
-    let mut ds = load_dataset(&args.data, None)?;
+    let mut ds = load_dataset(&args.data.to_spec()?, None)?;
     let formula = match (&args.formula, binary && ds.has_codebook) {
         (Some(f), _) => f.clone(),
         (None, true) => BRIEF_FORMULA.to_string(),
@@ -845,7 +845,7 @@ fn dense_ids(frame: &egov_econ::Frame, name: &str) -> anyhow::Result<Vec<u32>> {
 fn run_two_step(
     args: &LpmArgs,
     ds: &Dataset,
-    items: &crate::frame::ItemMatrix,
+    items: &egov_analysis::dataset::ItemMatrix,
     weights: Option<&[f64]>,
     formula: &str,
     vcov: &Vcov,

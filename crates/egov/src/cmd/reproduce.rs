@@ -1,10 +1,11 @@
 //! `egov reproduce`: the whole analysis of the brief in one command, as a report.
 
-use crate::config::LoadedConfig;
-use crate::pipeline::{self, Progress};
-use crate::report;
+use crate::progress::TerminalProgress;
 use anyhow::Context;
 use clap::Args;
+use egov_analysis::config::LoadedConfig;
+use egov_analysis::report;
+use egov_analysis::{Progress, pipeline};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -114,7 +115,7 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<ExitCode> {
     if loaded.path.is_none() {
         eprintln!("note: no --config given; analysing the bundled SYNTHETIC replica");
     }
-    let progress = Progress::new();
+    let progress = TerminalProgress::new();
     let config = loaded.config.clone();
     let mut analysis = pipeline::run(&config, &progress)?;
     progress.stage("drawing the charts");

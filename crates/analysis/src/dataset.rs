@@ -12,12 +12,11 @@
 //! Both produce a [`Dataset`]: an [`egov_econ::Frame`], row identifiers, and (when items are known)
 //! an [`ItemMatrix`] for the IRT engine.
 
-use crate::common::DataArgs;
 use anyhow::{Context, bail};
 use egov_econ::{Categorical, Column, Frame};
 use egov_survey::read::{RawColumn, read_table};
 use egov_survey::{
-    AnalysisFrame, CategoricalVar, Encoding, ExtraValues, MISSING, ReadOptions, load,
+    AnalysisFrame, CategoricalVar, Codebook, ExtraValues, MISSING, ReadOptions, load,
 };
 use std::path::{Path, PathBuf};
 
@@ -73,6 +72,8 @@ pub struct Dataset {
     pub has_codebook: bool,
     /// Provenance.
     pub info: DataInfo,
+    /// Notes for the user about how the data were read (counts of warnings, …).
+    pub notes: Vec<String>,
 }
 
 /// Values read as missing in plain tables (besides empty cells and nulls).
@@ -149,6 +150,7 @@ pub fn from_analysis(af: &AnalysisFrame) -> anyhow::Result<Dataset> {
             synthetic: af.source.synthetic,
             rows: n,
         },
+        notes: Vec::new(),
     })
 }
 
@@ -203,6 +205,7 @@ pub fn from_plain_file(
             synthetic: false,
             rows: n,
         },
+        notes: Vec::new(),
     })
 }
 
@@ -307,40 +310,81 @@ pub fn parse_item_list(text: &str) -> anyhow::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Loads the data named by `args`: with a codebook (or without DATA: the bundled replica) through
-/// the survey crate's validation, otherwise as a plain table.
+/// Where the data of a single-model command come from and how to read them.
 ///
-/// `id_column` names the row identifier of a plain table (ignored with a codebook, where the
+/// Without `data`, the bundled synthetic replica and its codebook are used.
+#[derive(Debug, Clone, Default)]
+pub struct DataSpec {
+    /// Data file (.csv, .parquet, .dta, .sav, .xlsx); `None` for the bundled replica.
+    pub data: Option<PathBuf>,
+    /// Codebook (TOML) mapping the file onto the analysis schema; without one, a data file is
+    /// read as a plain table.
+    pub codebook: Option<PathBuf>,
+    /// Reader options (delimiter, encoding, sheet).
+    pub read: ReadOptions,
+}
+
+/// A data file with its parsed codebook.
+#[derive(Debug)]
+pub struct DataSource {
+    /// Data file.
+    pub data: PathBuf,
+    /// Parsed codebook.
+    pub codebook: Codebook,
+    /// Reader options.
+    pub options: ReadOptions,
+}
+
+impl DataSpec {
+    /// True when the bundled synthetic replica is used (no data file given).
+    pub fn is_replica(&self) -> bool {
+        self.data.is_none()
+    }
+
+    /// Resolves the data file and parses its codebook (the replica's when no file is given).
+    pub fn resolve(&self) -> anyhow::Result<DataSource> {
+        let (data, codebook_path) = match (&self.data, &self.codebook) {
+            (Some(d), Some(c)) => (d.clone(), c.clone()),
+            (Some(d), None) => bail!(
+                "{} needs a codebook: pass --codebook FILE (see docs/codebook.md)",
+                d.display()
+            ),
+            (None, c) => {
+                let (d, default_cb) = egov_survey::bundled_replica_paths();
+                (d, c.clone().unwrap_or(default_cb))
+            }
+        };
+        let codebook = Codebook::from_path(&codebook_path)?;
+        Ok(DataSource {
+            data,
+            codebook,
+            options: self.read.clone(),
+        })
+    }
+}
+
+/// Loads the data named by `spec`: with a codebook (or without a data file: the bundled replica)
+/// through the survey crate's validation, otherwise as a plain table.
+///
+/// `id_column` names the row identifier of a plain table (refused with a codebook, where the
 /// respondent id is used).
-pub fn load_dataset(args: &DataArgs, id_column: Option<&str>) -> anyhow::Result<Dataset> {
-    match (&args.data, &args.codebook) {
-        (Some(path), None) => {
-            let delimiter = match args.delimiter {
-                Some(c) if c.is_ascii() => Some(c as u8),
-                Some(c) => bail!("--delimiter must be one ASCII character, got `{c}`"),
-                None => None,
-            };
-            let encoding: Encoding = args.encoding.parse().map_err(anyhow::Error::msg)?;
-            let opts = ReadOptions {
-                delimiter,
-                encoding,
-                sheet: None,
-            };
-            from_plain_file(path, &opts, id_column)
-        }
+pub fn load_dataset(spec: &DataSpec, id_column: Option<&str>) -> anyhow::Result<Dataset> {
+    match (&spec.data, &spec.codebook) {
+        (Some(path), None) => from_plain_file(path, &spec.read, id_column),
         _ => {
             if id_column.is_some() {
                 bail!("--id is for plain tables; with a codebook the respondent id is used");
             }
-            let source = args.resolve()?;
+            let source = spec.resolve()?;
             let (analysis, report) = load(&source.data, &source.codebook, &source.options)?;
+            let mut dataset = from_analysis(&analysis)?;
             if !report.warnings.is_empty() {
-                eprintln!(
-                    "note: {} data warning(s) (e.g. missing values, which stay missing and are counted); `egov check` lists them",
+                dataset.notes.push(format!(
+                    "{} data warning(s) (e.g. missing values, which stay missing and are counted); `egov check` lists them",
                     report.warnings.len()
-                );
+                ));
             }
-            from_analysis(&analysis)
+            Ok(dataset)
         }
     }
 }

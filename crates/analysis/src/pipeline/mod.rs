@@ -1,7 +1,7 @@
 //! The reproduction pipeline, one module per stage:
 //! load and validate → DSI → descriptive tables → models and tests → inference for the generated
 //! DSI → charts. Each stage takes plain inputs and returns plain results; [`run`] chains them and
-//! times each one. Writing files is the report's job (`crate::report`), so a failed stage never
+//! times each one. Writing files is the report's job ([`crate::report`]), so a failed stage never
 //! leaves anything on disk.
 
 pub mod charts;
@@ -12,6 +12,7 @@ pub mod load;
 pub mod models;
 
 use crate::config::AnalysisConfig;
+use crate::progress::Progress;
 use std::time::Instant;
 
 /// Wall time of one stage.
@@ -40,71 +41,6 @@ impl Timings {
     }
 }
 
-/// A progress display on stderr: a spinner naming the current stage, and bars for long loops.
-/// Hidden automatically when stderr is not a terminal, so logs stay clean; messages that must
-/// reach logs use `eprintln!`, never the bar.
-pub struct Progress {
-    spinner: std::sync::Mutex<indicatif::ProgressBar>,
-}
-
-fn spinner() -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
-}
-
-impl Progress {
-    /// A spinner on stderr (hidden when stderr is not a terminal).
-    pub fn new() -> Self {
-        Progress {
-            spinner: std::sync::Mutex::new(spinner()),
-        }
-    }
-
-    /// Names the current stage (restarting the spinner after a bar).
-    pub fn stage(&self, message: &str) {
-        if let Ok(mut s) = self.spinner.lock() {
-            if s.is_finished() {
-                *s = spinner();
-            }
-            s.set_message(message.to_string());
-        }
-    }
-
-    /// A bar of `len` steps for a long loop (e.g. bootstrap replicates); the spinner pauses
-    /// until the next [`Progress::stage`].
-    pub fn bar(&self, len: u64, message: &str) -> indicatif::ProgressBar {
-        if let Ok(s) = self.spinner.lock() {
-            s.finish_and_clear();
-        }
-        let bar = indicatif::ProgressBar::new(len);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}/{eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message(message.to_string());
-        bar
-    }
-
-    /// Removes the display.
-    pub fn finish(&self) {
-        if let Ok(s) = self.spinner.lock() {
-            s.finish_and_clear();
-        }
-    }
-}
-
-impl Default for Progress {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// Everything the analysis computed, ready for the report.
 pub struct Analysis {
     /// The configuration used.
@@ -124,7 +60,7 @@ pub struct Analysis {
 }
 
 /// Runs the analysis stages (no files are written).
-pub fn run(config: &AnalysisConfig, progress: &Progress) -> anyhow::Result<Analysis> {
+pub fn run(config: &AnalysisConfig, progress: &dyn Progress) -> anyhow::Result<Analysis> {
     let mut timings = Timings::default();
     progress.stage("loading and validating the data");
     let data = timings.time("load", || load::load(config))?;

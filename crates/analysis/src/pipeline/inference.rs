@@ -2,9 +2,9 @@
 //! combined by Rubin's rules and, when configured, the two-step bootstrap that refits the item
 //! model in every replicate.
 
-use super::Progress;
 use super::models::{base_frame, set_references};
 use crate::config::AnalysisConfig;
+use crate::progress::Progress;
 use anyhow::Context;
 use egov_irt::{FitOptions, Model};
 use egov_survey::AnalysisFrame;
@@ -27,7 +27,7 @@ pub fn run(
     af: &AnalysisFrame,
     config: &AnalysisConfig,
     options: &egov_econ::EstimateOptions,
-    progress: &Progress,
+    progress: &dyn Progress,
 ) -> anyhow::Result<Option<InferenceResult>> {
     let want_pv = config.wants_inference("pv");
     let want_boot = config.wants_inference("bootstrap");
@@ -78,13 +78,10 @@ pub fn run(
         conf_level: config.model.conf_level,
         irt: irt.clone(),
     });
-    let bar =
-        want_boot.then(|| progress.bar(config.inference.replicates as u64, "two-step bootstrap"));
-    let tick = |done: usize| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    };
+    if want_boot {
+        progress.start_steps(config.inference.replicates as u64, "two-step bootstrap");
+    }
+    let tick = |done: usize| progress.step(done as u64);
     let conditioned = config.inference.pv_conditioning;
     let analysis = egov_twostep::analyse(
         &data,
@@ -93,8 +90,8 @@ pub fn run(
         want_boot.then_some(&tick as &(dyn Fn(usize) + Sync)),
     )
     .context("two-step inference for the estimated DSI")?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
+    if want_boot {
+        progress.finish_steps();
     }
     let pv_result = match (&pv, conditioned) {
         (Some(p), true) => Some(

@@ -76,11 +76,11 @@ pub fn reference_index(model: &Regression, var: &egov_survey::CategoricalVar) ->
         .unwrap_or(var.reference)
 }
 
-/// The covariate frame of `egov lpm` ([`crate::frame::from_analysis`]): every analysis variable
+/// The covariate frame of `egov lpm` ([`crate::dataset::from_analysis`]): every analysis variable
 /// under its canonical name, categoricals with the codebook's level slugs and reference, the
 /// items, `weight`, `household` and, when mapped, `psu` and `stratum` (no skill index).
 pub fn base_frame(af: &AnalysisFrame) -> anyhow::Result<Frame> {
-    Ok(crate::frame::from_analysis(af)?.frame)
+    Ok(crate::dataset::from_analysis(af)?.frame)
 }
 
 /// The model frame: [`base_frame`] plus `dsi`, `dsi_se` and `count_index`.

@@ -1,0 +1,30 @@
+//! `egov-analysis`: the analysis of the brief as a library.
+//!
+//! Every face of egov (the `egov` binary, the Python module, the notebooks) calls this crate; none
+//! of them computes anything itself. The flow is one way:
+//!
+//! ```text
+//! file ─▶ codebook ─▶ AnalysisFrame ─▶ DSI ─▶ models ─▶ inference ─▶ charts ─▶ report files
+//!        (egov-survey)               (irt)   (econ)    (twostep)   (charts)
+//! ```
+//!
+//! * [`config`] turns a TOML file (or the built-in replica configuration) into one checked
+//!   [`config::AnalysisConfig`];
+//! * [`pipeline::run`] computes every result once and writes nothing;
+//! * [`report`] renders the results to files in a folder the caller provides;
+//! * [`dataset`] loads a data file (codebook-mapped or a plain table) for the single-model
+//!   commands (`egov dsi`, `egov lpm`, `egov regress`).
+//!
+//! This crate does not parse command lines, print, draw progress bars or choose where output
+//! goes: callers pass a [`Progress`] and an output folder.
+
+pub mod config;
+pub mod dataset;
+pub mod pipeline;
+pub mod progress;
+pub mod report;
+
+pub use config::{AnalysisConfig, LoadedConfig};
+pub use dataset::{DataSpec, Dataset, load_dataset};
+pub use pipeline::{Analysis, run};
+pub use progress::{NoProgress, Progress};
