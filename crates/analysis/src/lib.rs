@@ -23,6 +23,7 @@ pub mod dataset;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod skills;
 
 pub use config::{AnalysisConfig, LoadedConfig};
 pub use dataset::{DataSpec, Dataset, load_dataset};

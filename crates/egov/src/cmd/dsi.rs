@@ -1,18 +1,13 @@
 //! `egov dsi fit` and `egov dsi score`: the Digital Skills Index from yes/no skill items.
 //!
-//! The estimation itself is `egov-irt`'s; this module selects the items (from the codebook or
-//! `--items`), applies weights, and renders or writes the results.
+//! Flags become `egov_analysis::skills` calls; this module only prints and writes the results.
 
 use crate::common::{DataArgs, OutputFormat, write_atomically_with};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
-use egov_analysis::dataset::{
-    Dataset, ItemMatrix, items_from_columns, load_dataset, parse_item_list,
-};
-use egov_irt::{
-    FitOptions, ItemEstimate, ItemFit, Model, Patterns, PersonScore, ScoreMethod, Unscored,
-};
-use serde_json::{Value, json};
+use egov_analysis::dataset::load_dataset;
+use egov_analysis::skills::{self, ScoreScale, Scoring};
+use egov_irt::{FitOptions, Model};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -176,318 +171,41 @@ pub fn run(args: &DsiArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The item matrix a command works on: `--items` columns, or the codebook's items.
-pub fn select_items(ds: &Dataset, items: Option<&str>) -> anyhow::Result<ItemMatrix> {
-    match (items, &ds.codebook_items) {
-        (Some(list), _) => items_from_columns(&ds.frame, &parse_item_list(list)?),
-        (None, Some(m)) => Ok(m.clone()),
-        (None, None) => bail!(
-            "{} has no codebook, so the skill items are unknown: pass --items COL,COL,… (or --codebook FILE)",
-            ds.info.path.display()
-        ),
-    }
+fn fit_options(args: &ItemArgs) -> FitOptions {
+    skills::fit_options(args.model.into(), args.quadrature)
 }
 
-/// Per-person weights for the IRT engine: the `--weight` column, missing weights counted as 0.
-fn person_weights(ds: &Dataset, weight: Option<&str>) -> anyhow::Result<Option<Vec<f64>>> {
-    let Some(name) = weight else { return Ok(None) };
-    let values = ds.frame.numeric(name).map_err(anyhow::Error::from)?;
-    if let Some((i, x)) = values
-        .iter()
-        .enumerate()
-        .find(|(_, x)| x.is_infinite() || **x < 0.0)
-    {
-        bail!(
-            "weight column `{name}`, row {}: value {x} is not a finite non-negative number",
-            i + 1
-        );
-    }
-    let missing = values.iter().filter(|x| x.is_nan()).count();
-    if missing > 0 {
-        eprintln!(
-            "note: {missing} row(s) with a missing `{name}` weight get weight 0 in the item calibration"
-        );
-    }
-    let mut weights: Vec<f64> = values
-        .iter()
-        .map(|&x| if x.is_nan() { 0.0 } else { x })
-        .collect();
-    // Whole-number weights are frequency weights: they must give exactly the estimates of the
-    // expanded data. Other weights are sampling weights, rescaled to sum to the number of
-    // respondents with a positive weight, so that standard errors, the log-likelihood and BIC
-    // stay on the sample's scale (the estimates do not depend on the scale).
-    if weights.iter().any(|w| w.fract() != 0.0) {
-        let total: f64 = weights.iter().sum();
-        let positive = weights.iter().filter(|&&w| w > 0.0).count() as f64;
-        if total > 0.0 {
-            weights.iter_mut().for_each(|w| *w *= positive / total);
-            eprintln!(
-                "note: sampling weights `{name}` rescaled to sum to the {positive} respondents with a positive weight"
-            );
+/// Prints the library's notes about the data and weights on stderr.
+fn print_notes(notes: &[String]) {
+    for note in notes {
+        if note.starts_with("warning:") {
+            eprintln!("{note}");
+        } else {
+            eprintln!("note: {note}");
         }
     }
-    Ok(Some(weights))
-}
-
-fn fit_options(args: &ItemArgs) -> FitOptions {
-    FitOptions {
-        model: args.model.into(),
-        quadrature_points: args.quadrature,
-        ..FitOptions::default()
-    }
-}
-
-fn fit_matrix(
-    items: &ItemMatrix,
-    weights: Option<&[f64]>,
-    opts: &FitOptions,
-) -> anyhow::Result<ItemFit> {
-    egov_irt::fit(
-        &items.responses,
-        items.n_items(),
-        &items.names,
-        weights,
-        opts,
-    )
-    .context("fitting the item response model")
-}
-
-/// The default DSI used in formulas: 2PL by marginal ML (default options), EAP scores,
-/// standardised to (weighted) mean 0 and SD 1. Returns one value per row (NaN when the person
-/// answered no item) and a summary for reports.
-pub fn default_dsi(
-    items: &ItemMatrix,
-    weights: Option<&[f64]>,
-) -> anyhow::Result<(Vec<f64>, Value)> {
-    let fitted = fit_matrix(items, weights, &FitOptions::default())?;
-    let scores = egov_irt::score(
-        &fitted.items,
-        &items.responses,
-        items.n_items(),
-        ScoreMethod::Eap,
-    )?;
-    let theta: Vec<Option<f64>> = scores.iter().map(|s| s.map(|s| s.theta)).collect();
-    let standardized = egov_irt::scale::standardize(&theta, weights);
-    let unscored = standardized.iter().filter(|v| v.is_none()).count();
-    let summary = json!({
-        "model": "2pl",
-        "method": "eap",
-        "scale": "standardized",
-        "items": items.names,
-        "weighted": weights.is_some(),
-        "n_unscored": unscored,
-        "loglik": fitted.loglik,
-        "converged": fitted.converged,
-    });
-    if !fitted.converged {
-        eprintln!(
-            "warning: the DSI's item model did not converge after {} iterations",
-            fitted.iterations
-        );
-    }
-    Ok((
-        standardized
-            .into_iter()
-            .map(|v| v.unwrap_or(f64::NAN))
-            .collect(),
-        summary,
-    ))
 }
 
 fn run_fit(args: &FitArgs) -> anyhow::Result<ExitCode> {
     let ds = load_dataset(&args.items.data.to_spec()?, None)?;
-    let items = select_items(&ds, args.items.items.as_deref())?;
-    let weights = person_weights(&ds, args.items.weight.as_deref())?;
-    let opts = fit_options(&args.items);
-    let fitted = fit_matrix(&items, weights.as_deref(), &opts)?;
-    let report = fit_report(&ds, &items, weights.as_deref(), &fitted, &args.items)?;
+    print_notes(&ds.notes);
+    let items = skills::select_items(&ds, args.items.items.as_deref())?;
+    let mut notes = Vec::new();
+    let weights = skills::person_weights(&ds, args.items.weight.as_deref(), &mut notes)?;
+    print_notes(&notes);
+    let fitted = skills::fit_matrix(&items, weights.as_deref(), &fit_options(&args.items))?;
+    let report = skills::fit_report(
+        &ds,
+        &items,
+        weights.as_deref(),
+        args.items.weight.as_deref(),
+        &fitted,
+    )?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        OutputFormat::Text => print!("{}", render_fit_text(&report, &fitted, &ds)),
+        OutputFormat::Text => print!("{}", skills::render_fit_text(&report, &fitted, &ds)),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The JSON report of a fit: the engine's result plus reliability, item fit and provenance.
-fn fit_report(
-    ds: &Dataset,
-    items: &ItemMatrix,
-    weights: Option<&[f64]>,
-    fitted: &ItemFit,
-    args: &ItemArgs,
-) -> anyhow::Result<Value> {
-    let k = items.n_items();
-    let eap = egov_irt::score(&fitted.items, &items.responses, k, ScoreMethod::Eap)?;
-    let reliability = egov_irt::diagnostics::marginal_reliability(&eap, weights);
-    let (patterns, person_pattern) = Patterns::collapse(&items.responses, k)?;
-    // S-X² counts persons. Whole-number weights are taken as frequency weights (a pattern
-    // table with counts); other weights are sampling weights, rescaled to sum to the number of
-    // respondents so that the statistic keeps its sample-size meaning.
-    let mut pattern_weights = patterns.pattern_weights(&person_pattern, weights);
-    let total: f64 = pattern_weights.iter().sum();
-    let frequency = weights.is_none_or(|w| w.iter().all(|x| x.fract() == 0.0));
-    if !frequency && total > 0.0 {
-        let scale = fitted.n_respondents as f64 / total;
-        pattern_weights.iter_mut().for_each(|w| *w *= scale);
-    }
-    let item_fit = egov_irt::diagnostics::s_x2(
-        &fitted.items,
-        &patterns,
-        &pattern_weights,
-        fitted.model,
-        1.0,
-    )
-    .ok();
-    let mut value = serde_json::to_value(fitted)?;
-    let obj = value
-        .as_object_mut()
-        .expect("ItemFit serialises to an object");
-    obj.insert("reliability".into(), json!(reliability));
-    obj.insert(
-        "item_fit".into(),
-        item_fit.as_ref().map_or(Value::Null, |r| json!(r.items)),
-    );
-    obj.insert(
-        "item_fit_n_incomplete_excluded".into(),
-        json!(item_fit.as_ref().map(|r| r.n_incomplete_excluded)),
-    );
-    obj.insert("weight".into(), json!(args.weight));
-    obj.insert("data".into(), json!(ds.info));
-    obj.insert("n_rows".into(), json!(items.n_rows()));
-    Ok(value)
-}
-
-fn fmt_opt(x: Option<f64>, digits: usize) -> String {
-    match x {
-        Some(v) if v.is_finite() => format!("{v:.digits$}"),
-        _ => "–".into(),
-    }
-}
-
-fn render_fit_text(report: &Value, fitted: &ItemFit, ds: &Dataset) -> String {
-    let mut s = String::new();
-    let model = match fitted.model {
-        Model::TwoPl => "2PL",
-        Model::OnePl => "1PL",
-    };
-    let _ = writeln!(
-        s,
-        "{model} item response model, marginal maximum likelihood ({} Gauss–Hermite nodes){}",
-        fitted.quadrature_points,
-        if ds.info.synthetic {
-            " — SYNTHETIC data"
-        } else {
-            ""
-        }
-    );
-    let _ = writeln!(
-        s,
-        "respondents {} (excluded, no answered item: {}), response patterns {}",
-        fitted.n_respondents, fitted.n_excluded, fitted.n_patterns
-    );
-    if let Some(w) = report["weight"].as_str() {
-        let _ = writeln!(s, "weights: `{w}` (sum {:.1})", fitted.sum_weights);
-    }
-    let _ = writeln!(
-        s,
-        "log-likelihood {:.3}, AIC {:.3}, BIC {:.3}, parameters {}",
-        fitted.loglik, fitted.aic, fitted.bic, fitted.n_parameters
-    );
-    let _ = writeln!(
-        s,
-        "converged {} after {} iterations (EM {}, Newton {}), max |gradient| {:.2e}",
-        if fitted.converged { "yes" } else { "NO" },
-        fitted.iterations,
-        fitted.em_iterations,
-        fitted.newton_iterations,
-        fitted.max_abs_gradient
-    );
-    let _ = writeln!(
-        s,
-        "marginal reliability (EAP) {}",
-        fmt_opt(report["reliability"].as_f64(), 3)
-    );
-    let _ = writeln!(
-        s,
-        "\nP(yes | θ) = 1 / (1 + exp(−(aθ + d))) = 1 / (1 + exp(−a(θ − b)))\n"
-    );
-    let width = fitted
-        .items
-        .iter()
-        .map(|i| i.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let _ = writeln!(
-        s,
-        "{:<width$}  {:>8} {:>7}  {:>8} {:>7}  {:>8} {:>7}  {:>8} {:>4} {:>7}",
-        "item", "a", "(se)", "b", "(se)", "d", "(se)", "S-X²", "df", "p"
-    );
-    let fit_rows = report["item_fit"].as_array();
-    for (j, item) in fitted.items.iter().enumerate() {
-        let sx2 = fit_rows.and_then(|r| r.get(j));
-        let _ = writeln!(
-            s,
-            "{:<width$}  {:>8.3} {:>7}  {:>8.3} {:>7}  {:>8.3} {:>7}  {:>8} {:>4} {:>7}",
-            item.name,
-            item.a,
-            format!("({})", fmt_opt(item.a_se, 3)),
-            item.b,
-            format!("({})", fmt_opt(item.b_se, 3)),
-            item.d,
-            format!("({})", fmt_opt(item.d_se, 3)),
-            fmt_opt(sx2.and_then(|v| v["s_x2"].as_f64()), 2),
-            sx2.and_then(|v| v["df"].as_u64())
-                .map_or("–".into(), |d| d.to_string()),
-            fmt_opt(sx2.and_then(|v| v["p_value"].as_f64()), 3),
-        );
-    }
-    if let Some(excluded) = report["item_fit_n_incomplete_excluded"].as_f64()
-        && excluded > 0.0
-    {
-        let _ = writeln!(
-            s,
-            "\nS-X² uses complete response patterns only ({excluded:.0} {} with a missing item left out).",
-            if fitted.sum_weights == fitted.n_respondents as f64 {
-                "persons"
-            } else {
-                "(weighted) persons"
-            }
-        );
-    }
-    for w in &fitted.warnings {
-        let _ = writeln!(s, "warning: {w}");
-    }
-    s
-}
-
-/// Item parameters read from `dsi fit --format json`.
-fn read_params(path: &Path) -> anyhow::Result<(Model, Vec<ItemEstimate>)> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read --params {}", path.display()))?;
-    let value: Value = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "--params {} is not JSON; pass the output of `egov dsi fit --format json`",
-            path.display()
-        )
-    })?;
-    let items = value.get("items").cloned().with_context(|| {
-        format!(
-            "--params {} has no `items` array; pass the output of `egov dsi fit --format json`",
-            path.display()
-        )
-    })?;
-    let items: Vec<ItemEstimate> = serde_json::from_value(items).with_context(|| {
-        format!(
-            "--params {}: every entry of `items` needs name, a, b and d",
-            path.display()
-        )
-    })?;
-    let model = match value.get("model").and_then(Value::as_str) {
-        Some("1pl") => Model::OnePl,
-        _ => Model::TwoPl,
-    };
-    Ok((model, items))
 }
 
 fn output_kind(path: &Path) -> anyhow::Result<&'static str> {
@@ -512,15 +230,23 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
     let kind = output_kind(&args.out)?;
-    if args.method == MethodArg::Pv && args.draws == 0 {
-        bail!("--draws must be at least 1 with --method pv");
-    }
-    if args.method == MethodArg::Pv && args.scale == ScaleArg::ZeroToHundred {
-        bail!(
-            "--scale 0-100 maps the lowest and highest point scores to 0 and 100, which plausible values do not have; use --scale standardized or theta with --method pv"
-        );
-    }
+    let scoring = match args.method {
+        MethodArg::Eap => Scoring::Eap,
+        MethodArg::Map => Scoring::Map,
+        MethodArg::Ml => Scoring::Ml,
+        MethodArg::Pv => Scoring::PlausibleValues {
+            draws: args.draws,
+            seed: args.seed,
+        },
+    };
+    let scale = match args.scale {
+        ScaleArg::Standardized => ScoreScale::Standardized,
+        ScaleArg::Theta => ScoreScale::Theta,
+        ScaleArg::ZeroToHundred => ScoreScale::ZeroToHundred,
+    };
+    skills::check_scoring(scoring, scale)?;
     let ds = load_dataset(&args.items.data.to_spec()?, args.id.as_deref())?;
+    print_notes(&ds.notes);
     let input = ds.info.path.clone();
     if same_file(&input, &args.out) {
         bail!(
@@ -528,47 +254,20 @@ fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
             args.out.display()
         );
     }
-    let weights = person_weights(&ds, args.items.weight.as_deref())?;
+    let mut notes = Vec::new();
+    let weights = skills::person_weights(&ds, args.items.weight.as_deref(), &mut notes)?;
+    print_notes(&notes);
     let (items, parameters) = match &args.params {
         Some(path) => {
-            let (model, params) = read_params(path)?;
+            let (model, params) = skills::read_params(path)?;
             if model != Model::from(args.items.model) {
                 eprintln!("note: using the {model:?} parameters in {}", path.display());
             }
-            let names: Vec<String> = match &args.items.items {
-                Some(list) => parse_item_list(list)?,
-                None => params.iter().map(|p| p.name.clone()).collect(),
-            };
-            let matrix =
-                items_from_columns(&ds.frame, &names).or_else(|e| match &ds.codebook_items {
-                    Some(cb) if cb.names == names => Ok(cb.clone()),
-                    _ => Err(e),
-                })?;
-            let ordered = names
-                .iter()
-                .map(|n| {
-                    params
-                        .iter()
-                        .find(|p| &p.name == n)
-                        .cloned()
-                        .with_context(|| {
-                            format!(
-                                "--params {} has no parameters for item `{n}`; it has [{}]",
-                                path.display(),
-                                params
-                                    .iter()
-                                    .map(|p| p.name.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        })
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            (matrix, ordered)
+            skills::items_for_parameters(&ds, path, &params, args.items.items.as_deref())?
         }
         None => {
-            let items = select_items(&ds, args.items.items.as_deref())?;
-            let fitted = fit_matrix(&items, weights.as_deref(), &fit_options(&args.items))?;
+            let items = skills::select_items(&ds, args.items.items.as_deref())?;
+            let fitted = skills::fit_matrix(&items, weights.as_deref(), &fit_options(&args.items))?;
             if !fitted.converged {
                 eprintln!(
                     "warning: the item model did not converge after {} iterations",
@@ -578,54 +277,14 @@ fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
             (items, fitted.items)
         }
     };
-    let k = items.n_items();
     let n = items.n_rows();
-    let mut columns: Vec<(String, Vec<Option<f64>>)> = Vec::new();
-    let mut unscored_reasons: Vec<(String, usize)> = Vec::new();
-    if args.method == MethodArg::Pv {
-        let draws =
-            egov_irt::plausible_values(&parameters, &items.responses, k, args.draws, args.seed)?;
-        for (m, draw) in draws.into_iter().enumerate() {
-            let values = match args.scale {
-                ScaleArg::Theta => draw,
-                _ => egov_irt::scale::standardize(&draw, weights.as_deref()),
-            };
-            columns.push((format!("pv{}", m + 1), values));
-        }
-        let none = columns[0].1.iter().filter(|v| v.is_none()).count();
-        if none > 0 {
-            unscored_reasons.push((Unscored::NoAnsweredItem.to_string(), none));
-        }
-    } else {
-        let method = match args.method {
-            MethodArg::Eap => ScoreMethod::Eap,
-            MethodArg::Map => ScoreMethod::Map,
-            _ => ScoreMethod::Ml,
-        };
-        let detailed = egov_irt::score_detailed(&parameters, &items.responses, k, method)?;
-        for reason in [
-            Unscored::NoAnsweredItem,
-            Unscored::AllYes,
-            Unscored::AllNo,
-            Unscored::NoFiniteMaximum,
-        ] {
-            let count = detailed.iter().filter(|r| **r == Err(reason)).count();
-            if count > 0 {
-                unscored_reasons.push((reason.to_string(), count));
-            }
-        }
-        let scores: Vec<Option<PersonScore>> = detailed.into_iter().map(Result::ok).collect();
-        let (dsi, se) = rescale(&scores, args.scale, weights.as_deref());
-        columns.push(("dsi".into(), dsi));
-        columns.push(("dsi_se".into(), se));
-    }
-    let ids = &ds.ids;
-    debug_assert_eq!(ids.len(), n);
+    let table = skills::score_persons(&items, &parameters, scoring, scale, weights.as_deref())?;
+    debug_assert_eq!(ds.ids.len(), n);
     match kind {
-        "csv" => write_csv(&args.out, &ds.id_name, ids, &columns)?,
-        _ => write_parquet(&args.out, &ds.id_name, ids, &columns)?,
+        "csv" => write_csv(&args.out, &ds.id_name, &ds.ids, &table.columns)?,
+        _ => write_parquet(&args.out, &ds.id_name, &ds.ids, &table.columns)?,
     }
-    let unscored: usize = unscored_reasons.iter().map(|(_, c)| c).sum();
+    let unscored: usize = table.unscored.iter().map(|(_, c)| c).sum();
     eprintln!(
         "wrote {} rows ({} scored) to {}{}",
         n,
@@ -637,41 +296,10 @@ fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
             ""
         }
     );
-    for (reason, count) in &unscored_reasons {
+    for (reason, count) in &table.unscored {
         eprintln!("note: {count} row(s) have no score: {reason}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Scores and their standard errors on the requested scale. Standardisation divides the SE by
-/// the same SD; the 0–100 map multiplies it by the same slope.
-fn rescale(
-    scores: &[Option<PersonScore>],
-    scale: ScaleArg,
-    weights: Option<&[f64]>,
-) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-    let theta: Vec<Option<f64>> = scores.iter().map(|s| s.map(|s| s.theta)).collect();
-    let se: Vec<Option<f64>> = scores.iter().map(|s| s.map(|s| s.se)).collect();
-    if scale == ScaleArg::Theta {
-        return (theta, se);
-    }
-    let sd = egov_irt::scale::mean_sd(&theta, weights)
-        .map(|(_, sd)| sd)
-        .filter(|sd| *sd > 0.0)
-        .unwrap_or(1.0);
-    let z = egov_irt::scale::standardize(&theta, weights);
-    let z_se: Vec<Option<f64>> = se.iter().map(|s| s.map(|s| s / sd)).collect();
-    if scale == ScaleArg::Standardized {
-        return (z, z_se);
-    }
-    let present = z.iter().flatten();
-    let lo = present.clone().copied().fold(f64::INFINITY, f64::min);
-    let hi = present.copied().fold(f64::NEG_INFINITY, f64::max);
-    let slope = if hi > lo { 100.0 / (hi - lo) } else { 0.0 };
-    (
-        egov_irt::scale::to_0_100(&z),
-        z_se.iter().map(|s| s.map(|s| s * slope)).collect(),
-    )
 }
 
 fn csv_field(s: &str) -> String {

@@ -5,11 +5,11 @@
 //! `dsi` column when a formula uses it), chooses the variance estimator from the options, and
 //! renders the result.
 
-use crate::cmd::dsi::{default_dsi, select_items};
 use crate::common::DataArgs;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use egov_analysis::dataset::{Dataset, load_dataset};
+use egov_analysis::skills::{default_dsi, select_items};
 use egov_econ::table::{RegressionTable, TableColumn};
 use egov_econ::{BinaryChoice, Coefficient, EstimateOptions, Regression, Vcov, WaldTest};
 use serde_json::{Value, json};
@@ -319,7 +319,9 @@ fn run(
                 &vcov,
             )?);
         }
-        let (dsi, summary) = default_dsi(&items, weights.as_deref())?;
+        let mut notes = Vec::new();
+        let (dsi, summary) = default_dsi(&items, weights.as_deref(), &mut notes)?;
+        notes.iter().for_each(|note| eprintln!("{note}"));
         ds.frame.push_numeric("dsi", dsi)?;
         dsi_summary = summary;
     } else if let Some(inf) = inference {
