@@ -12,6 +12,8 @@
 //!   [`config::AnalysisConfig`];
 //! * [`pipeline::run`] computes every result once and writes nothing;
 //! * [`report`] renders the results to files in a folder the caller provides;
+//! * [`output`] owns every write: staged folders and files that appear whole or not at all,
+//!   and the refusals that keep a run from replacing its inputs or a folder egov did not write;
 //! * [`dataset`] loads a data file (codebook-mapped or a plain table) for the single-model
 //!   commands (`egov dsi`, `egov lpm`, `egov regress`).
 //!
@@ -20,6 +22,7 @@
 
 pub mod config;
 pub mod dataset;
+pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

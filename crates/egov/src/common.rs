@@ -1,12 +1,10 @@
-//! Conventions shared by every subcommand: the data arguments, the output format and
-//! atomic output files.
+//! Conventions shared by every subcommand: the data arguments and the output format (writing
+//! goes through `egov_analysis::output`).
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use egov_analysis::DataSpec;
 use egov_survey::{Encoding, ReadOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Where the data come from. Without DATA, the bundled synthetic replica and its codebook are
 /// used (a note says so on stderr).
@@ -65,43 +63,4 @@ pub enum OutputFormat {
     Text,
     /// JSON.
     Json,
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename,
-/// so readers never see a half-written file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomically_with(path, |file| {
-        file.write_all(bytes)?;
-        Ok(())
-    })
-}
-
-/// Like [`write_atomically`], with a closure that writes into the temporary file's path.
-pub fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    write(tmp.as_file_mut())?;
-    tmp.as_file_mut().sync_all().ok();
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    make_readable(path);
-    Ok(())
-}
-
-/// Temporary files are created private (0600); a finished output file gets the usual 0644.
-pub fn make_readable(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }

@@ -710,7 +710,7 @@ fn bad_input_fails_clearly_and_writes_nothing() {
             "--out",
             &lsat6(),
         ],
-        &["is the input file"],
+        &["is the data file of this run"],
     );
     let text = std::fs::read_to_string(fixture("irt/lsat6.csv")).unwrap();
     assert!(text.starts_with("item1,item2"), "input untouched");

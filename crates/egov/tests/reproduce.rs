@@ -214,6 +214,8 @@ fn every_expected_file_exists() {
         "report.md".into(),
         "report.html".into(),
         "manifest.json".into(),
+        "timings.json".into(),
+        ".egov-output".into(),
         "data/dsi_scores.csv".into(),
         "data/item_parameters.json".into(),
     ];
@@ -323,6 +325,9 @@ fn manifest_records_the_input_and_its_sha256() {
     assert_eq!(m["seed"], 2021);
     assert_eq!(m["toolkit"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(m["configuration"]["model"]["vcov"], "hc1");
+    // Timings live in their own file, so the manifest depends on the inputs and seed only.
+    assert!(m.get("timings_ms").is_none() && m.get("total_ms").is_none());
+    let timings = json(&replica_run().join("timings.json"));
     for stage in [
         "load",
         "dsi",
@@ -333,7 +338,7 @@ fn manifest_records_the_input_and_its_sha256() {
         "report",
     ] {
         assert!(
-            m["timings_ms"][stage].as_f64().is_some(),
+            timings["timings_ms"][stage].as_f64().is_some(),
             "no timing for {stage}"
         );
     }
@@ -355,8 +360,10 @@ fn html_report_is_self_contained() {
 fn replica_config_file_equals_the_default_and_force_replaces() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
+    // A folder egov wrote (its marker lists old.txt), so --force may replace it.
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("old.txt"), "old").unwrap();
+    std::fs::write(out.join(".egov-output"), "old.txt\n").unwrap();
     let config = workspace().join("docs/analysis-replica.toml");
     let o = egov()
         .args(["reproduce", "--config"])
@@ -512,8 +519,13 @@ fn charts_command_renders_the_whole_set() {
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".egov-output")
         .collect();
     assert_eq!(names.len(), 14, "{names:?}");
+    assert!(
+        out.join(".egov-output").is_file(),
+        "the folder is marked as egov's"
+    );
     assert!(names.iter().all(|n| n.ends_with(".png")));
     let png = std::fs::read(out.join("uptake_map.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));

@@ -7,7 +7,7 @@ pub mod findings;
 pub mod labels;
 pub mod tables;
 
-use crate::pipeline::Analysis;
+use crate::pipeline::{Analysis, Timings};
 use anyhow::Context;
 use document::{Block, Document, Figure};
 use labels::TermLabels;
@@ -38,6 +38,15 @@ pub fn synthetic_suffix(synthetic: bool) -> &'static str {
 
 fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn create_dir(path: &Path) -> anyhow::Result<()> {
+    match std::fs::create_dir(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            Err(e).with_context(|| format!("cannot create {}", path.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// JSON of a linear model in the `egov lpm` contract, with the joint tests.
@@ -113,9 +122,34 @@ fn scores_parquet(a: &Analysis, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `path` as seen from the output folder `dir` (a staging folder is a sibling of its target, so
+/// the same relative path holds for both): relative when they share a folder below the root,
+/// so that the report and manifest do not depend on where the project lives.
+pub fn relative_to_output(path: &Path, dir: &Path) -> PathBuf {
+    use std::path::Component;
+    let (Ok(path_abs), Ok(dir_abs)) = (path.canonicalize(), dir.canonicalize()) else {
+        return path.to_path_buf();
+    };
+    let p: Vec<Component> = path_abs.components().collect();
+    let d: Vec<Component> = dir_abs.components().collect();
+    let common = p.iter().zip(&d).take_while(|(x, y)| x == y).count();
+    if common <= 1 {
+        return path_abs;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..d.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
 /// Builds the report document.
 fn document(
     a: &Analysis,
+    dir: &Path,
     labels: &TermLabels,
     tables: &[tables::TableFile],
     charts: &[ChartFile],
@@ -146,11 +180,11 @@ fn document(
     let f = &a.data.frame;
     b.push(Block::Paragraph(format!(
         "Data: `{}` ({} respondents, {} households; SHA-256 {}). Codebook: `{}`. Model: `{}`.",
-        f.source.path.display(),
+        relative_to_output(&f.source.path, dir).display(),
         tables::count(f.n_rows()),
         tables::count(f.household.iter().max().map_or(0, |h| *h as usize + 1)),
         &f.source.sha256[..16.min(f.source.sha256.len())],
-        a.data.codebook_path.display(),
+        relative_to_output(&a.data.codebook_path, dir).display(),
         a.models.main.formula
     )));
 
@@ -222,16 +256,9 @@ fn document(
     }
 
     b.push(Block::Heading(1, "Reproducibility".into()));
-    let mut timing = a
-        .timings
-        .0
-        .iter()
-        .map(|t| format!("{} {} ms", t.stage, num0(t.ms)))
-        .collect::<Vec<_>>();
-    timing.insert(0, format!("egov {}", env!("CARGO_PKG_VERSION")));
     b.push(Block::Paragraph(format!(
-        "Every number above is in `tables/` (Markdown, LaTeX, CSV; models also as JSON), the respondent scores in `data/`, the figures in `figures/`. `manifest.json` records the input's SHA-256, the configuration and the seed. Stage timings: {}.",
-        timing.join(", ")
+        "Every number above is in `tables/` (Markdown, LaTeX, CSV; models also as JSON), the respondent scores in `data/`, the figures in `figures/`. `manifest.json` records the input's SHA-256, the configuration and the seed; the same inputs and seed give the same files, byte for byte (egov {}). Stage timings are in `timings.json`.",
+        env!("CARGO_PKG_VERSION")
     )));
     Document {
         title: format!(
@@ -240,10 +267,6 @@ fn document(
         ),
         blocks: b,
     }
-}
-
-fn num0(x: f64) -> String {
-    format!("{x:.0}")
 }
 
 /// Writes every output of the analysis into `dir` (which must exist and be empty).
@@ -255,8 +278,10 @@ pub fn write_all(
     let labels = TermLabels::new(&a.data.frame);
     let all_tables = tables::all(a, &labels);
     let mut written = Vec::new();
+    // `create_dir`, not `create_dir_all`: a staging folder removed by an interrupt must not be
+    // recreated by a writer still running.
     let tdir = dir.join("tables");
-    std::fs::create_dir_all(&tdir)?;
+    create_dir(&tdir)?;
     let fmts = &a.config.output.tables;
     for t in &all_tables {
         for (fmt, ext, text) in [
@@ -308,7 +333,7 @@ pub fn write_all(
     }
     // Respondent-level data and item parameters.
     let ddir = dir.join("data");
-    std::fs::create_dir_all(&ddir)?;
+    create_dir(&ddir)?;
     let scores = if a.config.output.scores == "parquet" {
         let p = ddir.join("dsi_scores.parquet");
         scores_parquet(a, &p)?;
@@ -332,7 +357,7 @@ pub fn write_all(
     // Figures.
     if !charts.is_empty() {
         let fdir = dir.join("figures");
-        std::fs::create_dir_all(&fdir)?;
+        create_dir(&fdir)?;
         for c in charts {
             if let Some(svg) = &c.svg {
                 let p = fdir.join(format!("{}.svg", c.stem));
@@ -348,7 +373,7 @@ pub fn write_all(
     }
     // Report.
     let reporting = std::time::Instant::now();
-    let doc = document(a, &labels, &all_tables, charts);
+    let doc = document(a, dir, &labels, &all_tables, charts);
     let ext = if charts.iter().any(|c| c.svg.is_some()) {
         "svg"
     } else {
@@ -371,7 +396,86 @@ pub fn write_all(
     Ok(written)
 }
 
-/// `manifest.json`: provenance of the run.
+/// Total wall time of the stages (the parallel model fits are inside `models`).
+fn total_ms(t: &Timings) -> f64 {
+    t.0.iter()
+        .filter(|s| !s.stage.contains('.'))
+        .map(|s| s.ms)
+        .sum()
+}
+
+/// `timings.json`: stage wall times in milliseconds. Kept out of the report and the manifest,
+/// which depend on the inputs and the seed only.
+pub fn timings_json(t: &Timings) -> Value {
+    let round = |ms: f64| (ms * 10.0).round() / 10.0;
+    json!({
+        "timings_ms": t.0.iter().map(|s| (s.stage.clone(), json!(round(s.ms)))).collect::<serde_json::Map<_, _>>(),
+        "total_ms": round(total_ms(t)),
+    })
+}
+
+/// One line of stage timings for stderr.
+pub fn timings_line(t: &Timings) -> String {
+    let stages: Vec<String> =
+        t.0.iter()
+            .filter(|s| !s.stage.contains('.'))
+            .map(|s| format!("{} {:.0} ms", s.stage, s.ms))
+            .collect();
+    format!("{} (total {:.0} ms)", stages.join(", "), total_ms(t))
+}
+
+/// Writes the whole report folder into `dir` (existing and empty): every file of
+/// [`write_all`], `timings.json` and `manifest.json`. Returns the files written, relative to
+/// `dir`.
+pub fn write_folder(
+    a: &mut Analysis,
+    charts: &[ChartFile],
+    config_path: Option<&Path>,
+    dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = write_all(a, charts, dir)?;
+    let timings_path = dir.join("timings.json");
+    write(
+        &timings_path,
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&timings_json(&a.timings))?
+        )
+        .as_bytes(),
+    )?;
+    files.push(timings_path);
+    let manifest_path = dir.join("manifest.json");
+    files.push(manifest_path.clone());
+    let manifest = manifest(a, config_path, a.config.inference.seed, &files, dir);
+    write(
+        &manifest_path,
+        format!("{}\n", serde_json::to_string_pretty(&manifest)?).as_bytes(),
+    )?;
+    Ok(files
+        .iter()
+        .map(|p| p.strip_prefix(dir).unwrap_or(p).to_path_buf())
+        .collect())
+}
+
+/// Writes every chart as `<stem>.svg` and/or `<stem>.png` into `dir`; returns the number of
+/// files written.
+pub fn write_figures(charts: &[ChartFile], dir: &Path) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for c in charts {
+        if let Some(svg) = &c.svg {
+            write(&dir.join(format!("{}.svg", c.stem)), svg.as_bytes())?;
+            n += 1;
+        }
+        if let Some(png) = &c.png {
+            write(&dir.join(format!("{}.png", c.stem)), png)?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// `manifest.json`: provenance of the run (inputs, configuration, seed, files; no timings, so
+/// the same inputs and seed give the same bytes).
 pub fn manifest(
     a: &Analysis,
     config_path: Option<&Path>,
@@ -380,26 +484,29 @@ pub fn manifest(
     dir: &Path,
 ) -> Value {
     let src = &a.data.frame.source;
+    let mut configuration = serde_json::to_value(&a.config).unwrap_or(Value::Null);
+    if let Some(data) = configuration.get_mut("data") {
+        data["file"] = json!(relative_to_output(&a.config.data.file, dir));
+        data["codebook"] = json!(relative_to_output(&a.config.data.codebook, dir));
+    }
     json!({
         "toolkit": {"name": "egov", "version": env!("CARGO_PKG_VERSION")},
         "synthetic": src.synthetic,
         "title_note": synthetic_suffix(src.synthetic).trim_start_matches(" — "),
         "input": {
-            "path": src.path,
+            "path": relative_to_output(&src.path, dir),
             "format": src.format,
             "sha256": src.sha256,
             "rows": a.data.frame.n_rows(),
         },
         "codebook": {
-            "path": a.data.codebook_path,
+            "path": relative_to_output(&a.data.codebook_path, dir),
             "sha256": a.data.codebook_sha256,
             "dataset": a.data.codebook.dataset.name,
         },
-        "configuration_file": config_path,
-        "configuration": &a.config,
+        "configuration_file": config_path.map(|p| relative_to_output(p, dir)),
+        "configuration": configuration,
         "seed": seed,
-        "timings_ms": a.timings.0.iter().map(|t| (t.stage.clone(), json!((t.ms * 10.0).round() / 10.0))).collect::<serde_json::Map<_, _>>(),
-        "total_ms": (a.timings.0.iter().filter(|t| !t.stage.contains('.')).map(|t| t.ms).sum::<f64>() * 10.0).round() / 10.0,
         "files": files.iter().filter_map(|p| p.strip_prefix(dir).ok()).map(|p| p.display().to_string()).collect::<Vec<_>>(),
     })
 }

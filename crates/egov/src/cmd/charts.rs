@@ -1,11 +1,10 @@
 //! `egov charts`: the whole chart set, drawn by the same pipeline as `egov reproduce`.
 
-use super::reproduce::StagedDir;
 use crate::progress::TerminalProgress;
-use anyhow::Context;
 use clap::Args;
 use egov_analysis::config::LoadedConfig;
-use egov_analysis::{Progress, pipeline};
+use egov_analysis::output::OutputDir;
+use egov_analysis::{Progress, pipeline, report};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,7 +31,7 @@ pub struct ChartsArgs {
     /// Figure formats, comma-separated: svg, png (overrides `charts.formats`).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub format: Option<Vec<String>>,
-    /// Replace a non-empty output directory (only after every chart has rendered).
+    /// Replace a non-empty output folder that egov wrote (only after every chart has rendered).
     #[arg(long)]
     pub force: bool,
 }
@@ -62,7 +61,8 @@ pub fn run(args: &ChartsArgs) -> anyhow::Result<ExitCode> {
     // The charts need no inference for the generated regressor.
     config.inference.methods.clear();
     config.check("the command line")?;
-    let staged = StagedDir::new(&args.out, args.force)?;
+    let inputs = super::reproduce::run_inputs(&loaded);
+    let staged = OutputDir::prepare("--out", &args.out, args.force, &inputs)?;
     if loaded.path.is_none() && args.data.is_none() {
         eprintln!("note: no data or --config given; drawing the bundled SYNTHETIC replica");
     }
@@ -71,20 +71,7 @@ pub fn run(args: &ChartsArgs) -> anyhow::Result<ExitCode> {
     progress.stage("drawing the charts");
     let charts = pipeline::charts::render(&analysis)?;
     progress.finish();
-    let mut n = 0;
-    for c in &charts {
-        for (ext, bytes) in [
-            ("svg", c.svg.as_ref().map(|s| s.as_bytes())),
-            ("png", c.png.as_deref()),
-        ] {
-            if let Some(bytes) = bytes {
-                let p = staged.path().join(format!("{}.{ext}", c.stem));
-                std::fs::write(&p, bytes)
-                    .with_context(|| format!("cannot write {}", p.display()))?;
-                n += 1;
-            }
-        }
-    }
+    let n = report::write_figures(&charts, staged.path())?;
     staged.commit()?;
     eprintln!(
         "wrote {n} figure files ({} charts) to {}",

@@ -2,10 +2,11 @@
 //!
 //! Flags become `egov_analysis::skills` calls; this module only prints and writes the results.
 
-use crate::common::{DataArgs, OutputFormat, write_atomically_with};
-use anyhow::bail;
+use crate::common::{DataArgs, OutputFormat};
+use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use egov_analysis::dataset::load_dataset;
+use egov_analysis::output::{Input, OutputFile};
 use egov_analysis::skills::{self, ScoreScale, Scoring};
 use egov_irt::{FitOptions, Model};
 use std::fmt::Write as _;
@@ -221,11 +222,23 @@ fn output_kind(path: &Path) -> anyhow::Result<&'static str> {
     }
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
+/// The files `dsi score` reads, which `--out` may not replace.
+fn score_inputs(args: &ScoreArgs) -> Vec<Input> {
+    let data = &args.items.data;
+    let (bundled_data, bundled_codebook) = egov_survey::bundled_replica_paths();
+    let mut inputs = vec![Input::new(
+        "data file",
+        data.data.clone().unwrap_or(bundled_data),
+    )];
+    match (&data.codebook, &data.data) {
+        (Some(c), _) => inputs.push(Input::new("codebook", c)),
+        (None, None) => inputs.push(Input::new("codebook", bundled_codebook)),
+        (None, Some(_)) => {}
     }
+    if let Some(p) = &args.params {
+        inputs.push(Input::new("--params file", p));
+    }
+    inputs
 }
 
 fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
@@ -245,15 +258,9 @@ fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
         ScaleArg::ZeroToHundred => ScoreScale::ZeroToHundred,
     };
     skills::check_scoring(scoring, scale)?;
+    let out = OutputFile::prepare("--out", &args.out, &score_inputs(args))?;
     let ds = load_dataset(&args.items.data.to_spec()?, args.id.as_deref())?;
     print_notes(&ds.notes);
-    let input = ds.info.path.clone();
-    if same_file(&input, &args.out) {
-        bail!(
-            "--out {} is the input file; choose another output path",
-            args.out.display()
-        );
-    }
     let mut notes = Vec::new();
     let weights = skills::person_weights(&ds, args.items.weight.as_deref(), &mut notes)?;
     print_notes(&notes);
@@ -281,9 +288,10 @@ fn run_score(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
     let table = skills::score_persons(&items, &parameters, scoring, scale, weights.as_deref())?;
     debug_assert_eq!(ds.ids.len(), n);
     match kind {
-        "csv" => write_csv(&args.out, &ds.id_name, &ds.ids, &table.columns)?,
-        _ => write_parquet(&args.out, &ds.id_name, &ds.ids, &table.columns)?,
+        "csv" => write_csv(&out, &ds.id_name, &ds.ids, &table.columns)?,
+        _ => write_parquet(&out, &ds.id_name, &ds.ids, &table.columns)?,
     }
+    out.commit()?;
     let unscored: usize = table.unscored.iter().map(|(_, c)| c).sum();
     eprintln!(
         "wrote {} rows ({} scored) to {}{}",
@@ -311,7 +319,7 @@ fn csv_field(s: &str) -> String {
 }
 
 fn write_csv(
-    path: &Path,
+    out: &OutputFile,
     id_name: &str,
     ids: &[String],
     columns: &[(String, Vec<Option<f64>>)],
@@ -333,15 +341,12 @@ fn write_csv(
         }
         text.push('\n');
     }
-    write_atomically_with(path, |file| {
-        use std::io::Write;
-        file.write_all(text.as_bytes())?;
-        Ok(())
-    })
+    std::fs::write(out.path(), text)
+        .with_context(|| format!("cannot write {}", out.target().display()))
 }
 
 fn write_parquet(
-    path: &Path,
+    out: &OutputFile,
     id_name: &str,
     ids: &[String],
     columns: &[(String, Vec<Option<f64>>)],
@@ -352,8 +357,6 @@ fn write_parquet(
         cols.push(Column::new(name.as_str().into(), values.clone()));
     }
     let mut df = DataFrame::new_infer_height(cols)?;
-    write_atomically_with(path, |file| {
-        ParquetWriter::new(file).finish(&mut df)?;
-        Ok(())
-    })
+    ParquetWriter::new(out.create()?).finish(&mut df)?;
+    Ok(())
 }

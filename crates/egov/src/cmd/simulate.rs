@@ -1,12 +1,12 @@
 //! `egov simulate`: the synthetic replica generator.
 
-use crate::common::{make_readable, write_atomically};
 use anyhow::Context;
 use clap::Args;
+use egov_analysis::output::{self, OutputFile};
 use egov_survey::replica::{
     REPLICA_N, REPLICA_SEED, ReplicaConfig, Routing, codebook_toml, generate,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `egov simulate`.
@@ -54,7 +54,6 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         item_missing_rate: args.item_missing,
         ..Default::default()
     };
-    let sample = generate(&config);
     let ext_ok = matches!(
         args.out
             .extension()
@@ -68,37 +67,28 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         "--out must end in .parquet or .csv: {}",
         args.out.display()
     );
-    // Write beside the target, then rename: the writer needs a path with the right extension.
-    let tmp_dir = args
-        .out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".egov-simulate-")
-        .suffix(&format!(
-            ".{}",
-            args.out
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("parquet")
-        ))
-        .tempfile_in(&tmp_dir)
-        .with_context(|| format!("cannot create a temporary file in {}", tmp_dir.display()))?;
-    sample.write(tmp.path())?;
-    tmp.persist(&args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    make_readable(&args.out);
+    // Every output is checked and staged before the sample is drawn; all appear together.
+    let mut outputs: Vec<(&str, &Path)> = vec![("--out", &args.out)];
     if let Some(path) = &args.codebook_out {
-        write_atomically(path, codebook_toml().as_bytes())?;
+        outputs.push(("--codebook-out", path));
     }
     if let Some(path) = &args.parameters_out {
-        write_atomically(
-            path,
-            format!("{}\n", sample.true_parameters_json()).as_bytes(),
-        )?;
+        outputs.push(("--parameters-out", path));
     }
+    let files = OutputFile::prepare_all(&outputs, &[])?;
+    let sample = generate(&config);
+    sample
+        .write(files[0].path())
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    for (file, (flag, _)) in files.iter().zip(&outputs).skip(1) {
+        let text = match *flag {
+            "--codebook-out" => codebook_toml().to_string(),
+            _ => format!("{}\n", sample.true_parameters_json()),
+        };
+        std::fs::write(file.path(), text)
+            .with_context(|| format!("cannot write {}", file.target().display()))?;
+    }
+    output::commit_files(files)?;
     eprintln!(
         "wrote {} SYNTHETIC respondents (seed {}) to {}",
         sample.rows.len(),
