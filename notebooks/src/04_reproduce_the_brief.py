@@ -78,7 +78,8 @@ pd.DataFrame({"folder": folder, "name": stem, "format": extension}).groupby("fol
 )
 
 # %%
-pd.Series(manifest["timings_ms"], name="milliseconds").to_frame()
+timings = json.loads((report_dir / "timings.json").read_text())
+pd.Series(timings["timings_ms"], name="milliseconds").to_frame()
 
 # %% [markdown]
 # Every table is written three times — Markdown for reading, LaTeX for papers, CSV for
