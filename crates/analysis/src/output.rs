@@ -101,16 +101,14 @@ fn with_pending<T>(id: u64, f: impl FnOnce(&mut Pending) -> T) -> T {
     f(&mut reg[pos].1)
 }
 
-fn take_pending(id: u64) -> Option<Pending> {
-    let mut reg = registry();
-    reg.iter()
-        .position(|(i, _)| *i == id)
-        .map(|p| reg.remove(p).1)
-}
-
-/// Undoes an unpublished write: its scratch, then its lock, then the folders it created.
+/// Undoes an unpublished write: its scratch, then its lock, then the folders it created. The
+/// registry stays locked throughout, so an interrupt meanwhile waits instead of exiting halfway.
 fn release(id: u64, lock: Option<Lock>) {
-    let pending = take_pending(id);
+    let mut reg = registry();
+    let pending = reg
+        .iter()
+        .position(|(i, _)| *i == id)
+        .map(|p| reg.remove(p).1);
     if let Some(p) = &pending {
         for path in &p.scratch {
             remove_scratch(path);
@@ -122,6 +120,7 @@ fn release(id: u64, lock: Option<Lock>) {
             let _ = std::fs::remove_dir(dir);
         }
     }
+    drop(reg);
 }
 
 /// Removes a staging folder or temporary file. A folder is first renamed, so that a writer still
@@ -483,6 +482,7 @@ pub struct OutputDir {
     staging: PathBuf,
     id: u64,
     lock: Option<Lock>,
+    force: bool,
 }
 
 impl OutputDir {
@@ -505,6 +505,7 @@ impl OutputDir {
             target: t,
             id,
             lock: None,
+            force,
         };
         create_parents(&dir.target, id)?;
         dir.lock = Some(Lock::acquire(&dir.target, id)?);
@@ -550,6 +551,8 @@ impl OutputDir {
             .map(|mut d| d.next().is_some())
             .unwrap_or(false);
         if non_empty {
+            // Checked again now: something may have been added since the run started.
+            check_replaceable(&t, self.force)?;
             let mut replaced = OsString::from(format!(
                 "{REPLACED_PREFIX}{}-{}-",
                 std::process::id(),
@@ -866,6 +869,26 @@ mod tests {
             err.contains("holds 1 file(s) egov did not write (notes.txt)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_file_added_to_the_old_folder_during_the_run_stops_the_replacement() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let dir = OutputDir::prepare("--out", &out, false, &[]).unwrap();
+        std::fs::write(dir.path().join("a.txt"), "a").unwrap();
+        dir.commit().unwrap();
+        let dir = OutputDir::prepare("--out", &out, true, &[]).unwrap();
+        std::fs::write(dir.path().join("b.txt"), "b").unwrap();
+        std::fs::write(out.join("late.txt"), "mine").unwrap();
+        let err = dir.commit().err().unwrap().to_string();
+        assert!(err.contains("egov did not write (late.txt)"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("late.txt")).unwrap(),
+            "mine"
+        );
+        assert!(out.join("a.txt").exists() && !out.join("b.txt").exists());
+        assert!(leftovers(tmp.path()).is_empty());
     }
 
     #[test]

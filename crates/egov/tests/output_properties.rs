@@ -3,6 +3,8 @@
 //!
 //! Few cases, on a small simulated sample: each case runs the binary.
 
+#![cfg(unix)]
+
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

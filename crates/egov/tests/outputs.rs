@@ -6,6 +6,8 @@
 //! The runs use a small simulated sample (5,000 adults) with the inference stage off, so that
 //! each takes well under a second in the dev profile.
 
+#![cfg(unix)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -56,6 +58,23 @@ fn config_in(dir: &Path, extra: &str) -> PathBuf {
         &path,
         format!(
             "[data]\nfile = {:?}\ncodebook = {:?}\n[inference]\nmethods = []\n{extra}",
+            data.display().to_string(),
+            codebook.display().to_string()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// A configuration whose run takes a few seconds (the two-step bootstrap), so that a test can
+/// act while it runs.
+fn slow_config_in(dir: &Path) -> PathBuf {
+    let (data, codebook) = sample();
+    let path = dir.join("slow.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[data]\nfile = {:?}\ncodebook = {:?}\n[inference]\nmethods = [\"bootstrap\"]\nreplicates = 999\n",
             data.display().to_string(),
             codebook.display().to_string()
         ),
@@ -474,7 +493,7 @@ fn spawn_reproduce(config: &Path, out: &Path, force: bool) -> std::process::Chil
 #[test]
 fn of_two_runs_into_one_folder_exactly_one_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let config = config_in(dir.path(), "");
+    let config = slow_config_in(dir.path());
     let out = dir.path().join("out");
     for force in [false, true] {
         let first = spawn_reproduce(&config, &out, force);
@@ -500,7 +519,7 @@ fn of_two_runs_into_one_folder_exactly_one_goes_on() {
 #[test]
 fn an_interrupted_run_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
-    let config = config_in(dir.path(), "");
+    let config = slow_config_in(dir.path());
     for (signal, code, name) in [("INT", 130, "SIGINT"), ("TERM", 143, "SIGTERM")] {
         // Into new folders, which go too; then over an egov folder, which stays as it was.
         let out = dir.path().join("new/deeper/out");
@@ -525,7 +544,7 @@ fn an_interrupted_run_leaves_nothing_behind() {
         assert!(leftovers(dir.path()).is_empty());
     }
     let out = dir.path().join("kept");
-    let o = spawn_reproduce(&config, &out, false)
+    let o = spawn_reproduce(&config_in(dir.path(), ""), &out, false)
         .wait_with_output()
         .unwrap();
     assert!(o.status.success());
