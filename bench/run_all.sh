@@ -62,6 +62,7 @@ if [ -x "$EGOV_BIN" ] && "$EGOV_BIN" reproduce --help >/dev/null 2>&1; then
     hyperfine --warmup 1 --runs "$egov_runs" --export-json "$res/egov.json" \
         -n "egov reproduce [$profile]" "$EGOV_BIN reproduce --force --out /tmp/egov-bench-out"
     cp /tmp/egov-bench-out/manifest.json "$res/" 2>/dev/null || true
+    cp /tmp/egov-bench-out/timings.json "$res/" 2>/dev/null || true
 else
     echo "skipping (a): $EGOV_BIN is missing or has no 'reproduce' command; build it with" \
          "'cargo build -p egov' or set EGOV_BIN" >&2

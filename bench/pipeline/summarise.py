@@ -5,7 +5,7 @@
 Reads what run_all.sh left in RESULTS_DIR: hyperfine exports (`egov.json`, `python.json`,
 `r.json`), the Python and R pipelines' `key_numbers.json` / `r_key_numbers.json` (stage timings
 of their last run), egov's
-`manifest.json` (stage timings, when it records them), the peer logs (`irt.log`, `econ.log`) and
+`timings.json` (stage timings; `manifest.json` for older runs), the peer logs (`irt.log`, `econ.log`) and
 the criterion estimates written under CRITERION_DIR since `started` (a marker file).
 """
 
@@ -82,7 +82,10 @@ def main():
     # Stage timings, side by side where the stage names agree.
     kn = res / "key_numbers.json"
     py_stages = json.loads(kn.read_text())["timings_s"] if kn.exists() else {}
-    mf = res / "manifest.json"
+    # Stage timings: timings.json beside the report; older runs kept them in manifest.json.
+    mf = res / "timings.json"
+    if not mf.exists():
+        mf = res / "manifest.json"
     eg_stages = None
     if mf.exists():
         manifest = json.loads(mf.read_text())
