@@ -227,7 +227,11 @@ fn resolve(flag: &str, given: &Path) -> anyhow::Result<Target> {
     if given.as_os_str().is_empty() {
         bail!("{flag} is empty; give a path");
     }
+    let original = given;
     let shown = given.display();
+    // Without a trailing `/`, which would make the system follow a link at the last component.
+    let given_path: PathBuf = given.components().collect();
+    let given = given_path.as_path();
     let meta = std::fs::symlink_metadata(given);
     if let Ok(m) = &meta
         && m.file_type().is_symlink()
@@ -260,7 +264,7 @@ fn resolve(flag: &str, given: &Path) -> anyhow::Result<Target> {
     };
     Ok(Target {
         flag: flag.to_string(),
-        given: given.to_path_buf(),
+        given: original.to_path_buf(),
         parent: parent.to_path_buf(),
         name: name.to_os_string(),
         exists: meta.is_ok(),

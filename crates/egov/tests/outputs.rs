@@ -363,6 +363,15 @@ fn bad_output_paths_are_refused_before_any_work() {
             ),
         ),
         (
+            PathBuf::from(format!("{}/", link.display())),
+            format!(
+                "--out {}/ is a symbolic link to {}; egov does not write through links: pass the real path ({}) or choose another --out",
+                link.display(),
+                real.display(),
+                real_canonical.display()
+            ),
+        ),
+        (
             dangling.clone(),
             format!(
                 "--out {} is a symbolic link to {}, which does not exist; egov does not write through links: remove the link or choose another --out",
