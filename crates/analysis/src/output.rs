@@ -656,6 +656,21 @@ fn egov_files(dir: &Path) -> Option<BTreeSet<String>> {
     Some(files)
 }
 
+/// The first read-only folder at or under `dir`.
+fn read_only_folder(dir: &Path) -> Option<PathBuf> {
+    if std::fs::metadata(dir).ok()?.permissions().readonly() {
+        return Some(dir.to_path_buf());
+    }
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        if entry.file_type().is_ok_and(|f| f.is_dir())
+            && let Some(found) = read_only_folder(&entry.path())
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
 /// An existing target may be replaced when it is empty, or with `force` when egov wrote it and
 /// it holds nothing else.
 fn check_replaceable(t: &Target, force: bool) -> anyhow::Result<()> {
@@ -681,6 +696,18 @@ fn check_replaceable(t: &Target, force: bool) -> anyhow::Result<()> {
         .into_iter()
         .filter(|f| !ours.contains(f))
         .collect();
+    // The old folder is removed once the new one is in place: a read-only folder in it would
+    // stop that halfway, so it is refused now.
+    if let Some(dir) = read_only_folder(&t.absolute) {
+        let which = match dir.strip_prefix(&t.absolute) {
+            Ok(rel) if rel.as_os_str().is_empty() => "it is read-only".to_string(),
+            Ok(rel) => format!("its folder {} is read-only", rel.display()),
+            Err(_) => format!("{} is read-only", dir.display()),
+        };
+        bail!(
+            "{flag} {shown} cannot be replaced: {which}; make it writable (chmod u+w) or choose another {flag}"
+        );
+    }
     if !foreign.is_empty() {
         let shown_files: Vec<&str> = foreign.iter().take(3).map(String::as_str).collect();
         bail!(

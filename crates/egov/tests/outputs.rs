@@ -301,6 +301,19 @@ fn force_replaces_only_a_folder_egov_wrote_and_nothing_added_to_it() {
         "an egov folder is replaced: {}",
         stderr(&o)
     );
+    // A read-only folder inside would stop the removal of the old folder halfway.
+    use std::os::unix::fs::PermissionsExt;
+    let figures_mode = std::fs::metadata(&ours).unwrap().permissions();
+    std::fs::set_permissions(&ours, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let o = charts(data, codebook, &ours, true);
+    std::fs::set_permissions(&ours, figures_mode).unwrap();
+    assert_eq!(
+        refusal(&o),
+        format!(
+            "--out {} cannot be replaced: it is read-only; make it writable (chmod u+w) or choose another --out",
+            ours.display()
+        )
+    );
     std::fs::create_dir(ours.join("notes")).unwrap();
     std::fs::write(ours.join("notes/todo.md"), "mine").unwrap();
     let before = snapshot(&ours);
