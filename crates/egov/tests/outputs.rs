@@ -665,3 +665,34 @@ fn reports_and_manifests_name_paths_relative_to_the_output_folder() {
     assert_eq!(manifest["configuration_file"], "../analysis.toml");
     assert!(manifest.get("timings_ms").is_none());
 }
+
+#[test]
+fn an_interrupted_simulate_leaves_the_old_files_and_no_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.parquet");
+    std::fs::write(&out, "the previous sample").unwrap();
+    let codebook = dir.path().join("new/cb.toml");
+    // A million adults take seconds to draw; the outputs are staged before the first draw.
+    let child = egov()
+        .args(["simulate", "--n", "1000000", "--out"])
+        .arg(&out)
+        .arg("--codebook-out")
+        .arg(&codebook)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_staging(&dir.path().join("new"));
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the previous sample"
+    );
+    assert!(!dir.path().join("new").exists());
+    assert!(leftovers(dir.path()).is_empty());
+}
