@@ -4,6 +4,7 @@
 //! resolved against the directory of the configuration file. The built-in configuration (used
 //! when no `--config` is given) is `docs/analysis-replica.toml`, compiled into the binary.
 
+use crate::estimation::VcovSpec;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -98,9 +99,9 @@ pub struct ModelConfig {
     /// The main formula; it must mention `dsi`.
     #[serde(default = "default_formula")]
     pub formula: String,
-    /// Variance estimator: `iid`, `hc0`, `hc1` (default), `hc2`, `hc3`.
+    /// Variance estimator in the grammar of `--vcov` (default `hc1`).
     #[serde(default = "default_vcov")]
-    pub vcov: String,
+    pub vcov: VcovSpec,
     /// Cluster the standard errors: `none` (default), `household` or `psu`.
     #[serde(default = "default_cluster")]
     pub cluster: String,
@@ -121,8 +122,8 @@ pub struct ModelConfig {
 fn default_formula() -> String {
     DEFAULT_FORMULA.into()
 }
-fn default_vcov() -> String {
-    "hc1".into()
+fn default_vcov() -> VcovSpec {
+    VcovSpec::Hc1
 }
 fn default_cluster() -> String {
     "none".into()
@@ -353,10 +354,14 @@ impl AnalysisConfig {
                 self.model.formula
             );
         }
-        self.model
-            .vcov
-            .parse::<egov_econ::Vcov>()
-            .map_err(|e| anyhow::anyhow!("{origin}: `model.vcov`: {e}"))?;
+        if self.model.cluster != "none" && self.model.vcov != VcovSpec::Hc1 {
+            anyhow::bail!(
+                "{origin}: `model.cluster = \"{}\"` and `model.vcov = \"{}\"` choose different variance estimators; keep one (`model.vcov = \"cluster:{}\"` says both)",
+                self.model.cluster,
+                self.model.vcov,
+                self.model.cluster
+            );
+        }
         if !["none", "household", "psu"].contains(&self.model.cluster.as_str()) {
             return Err(bad(
                 "model.cluster",

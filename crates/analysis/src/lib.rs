@@ -14,6 +14,8 @@
 //! * [`report`] renders the results to files in a folder the caller provides;
 //! * [`output`] owns every write: staged folders and files that appear whole or not at all,
 //!   and the refusals that keep a run from replacing its inputs or a folder egov did not write;
+//! * [`estimation`] fits one model (`egov regress`, `egov lpm`, Python's `egov.ols`/`egov.lpm`)
+//!   from a checked [`estimation::ModelSpec`] with one variance grammar, [`estimation::VcovSpec`];
 //! * [`dataset`] loads a data file (codebook-mapped or a plain table) for the single-model
 //!   commands (`egov dsi`, `egov lpm`, `egov regress`).
 //!
@@ -22,6 +24,7 @@
 
 pub mod config;
 pub mod dataset;
+pub mod estimation;
 pub mod output;
 pub mod pipeline;
 pub mod progress;

@@ -64,3 +64,14 @@ pub enum OutputFormat {
     /// JSON.
     Json,
 }
+
+/// Prints a library run's notes on stderr: warnings as they are, the rest as `note: …`.
+pub fn print_notes(notes: &[String]) {
+    for note in notes {
+        if note.starts_with("warning:") {
+            eprintln!("{note}");
+        } else {
+            eprintln!("note: {note}");
+        }
+    }
+}

@@ -949,7 +949,7 @@ fn an_explicit_codebook_gives_the_same_model_as_the_bundled_default() {
             "--vcov",
             "design",
         ],
-        &["--vcov design needs a codebook"],
+        &["the `design` variance needs a codebook that maps the PSU column"],
     );
     assert_fails(&["lpm", "--strata", "stratum"], &["--strata needs --psu"]);
 }

@@ -481,6 +481,28 @@ fn lpm_command_agrees_with_the_report() {
     let cli: Value = serde_json::from_slice(&o.stdout).unwrap();
     let ours = json(&replica_run().join("tables/lpm.json"));
     assert_eq!(cli["n"], ours["n"]);
+    // One contract: every key of `egov lpm --format json` is in `tables/lpm.json`.
+    for key in cli.as_object().unwrap().keys() {
+        assert!(ours.get(key).is_some(), "tables/lpm.json lacks `{key}`");
+    }
+    assert_eq!(ours["model"], "lpm");
+    assert_eq!(ours["data"]["synthetic"], true);
+    for key in [
+        "model",
+        "method",
+        "scale",
+        "items",
+        "weighted",
+        "n_unscored",
+        "converged",
+    ] {
+        assert_eq!(cli["dsi"][key], ours["dsi"][key], "dsi.{key}");
+    }
+    let (a, b) = (
+        cli["dsi"]["loglik"].as_f64().unwrap(),
+        ours["dsi"]["loglik"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() < 1e-8 * a.abs(), "dsi.loglik {a} vs {b}");
     let ours_terms = ours["coefficients"].as_array().unwrap();
     assert_eq!(
         cli["coefficients"].as_array().unwrap().len(),

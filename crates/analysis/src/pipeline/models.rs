@@ -174,7 +174,7 @@ pub fn estimate_options(config: &AnalysisConfig, frame: &Frame) -> anyhow::Resul
             }
             Vcov::Cluster(vec!["psu".into()])
         }
-        _ => config.model.vcov.parse::<Vcov>()?,
+        _ => config.model.vcov.resolve(frame)?,
     };
     Ok(EstimateOptions {
         weights: config.model.weighted.then(|| "weight".to_string()),

@@ -7,6 +7,8 @@ pub mod findings;
 pub mod labels;
 pub mod tables;
 
+use crate::dataset::DataInfo;
+use crate::estimation::{ModelKind, linear_model_json};
 use crate::pipeline::{Analysis, Timings};
 use anyhow::Context;
 use document::{Block, Document, Figure};
@@ -49,31 +51,55 @@ fn create_dir(path: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// JSON of a linear model in the `egov lpm` contract, with the joint tests.
+/// JSON of a linear model in the `egov lpm --format json` contract (one builder,
+/// [`linear_model_json`]): the engine's result, `model`, the named joint tests, how `dsi` was
+/// computed (`null` for models without it) and where the data came from, named from `dir`.
 pub fn lpm_json(
+    a: &Analysis,
     model: &egov_econ::Regression,
     tests: &[crate::pipeline::models::NamedTest],
+    uses_dsi: bool,
+    dir: &Path,
 ) -> anyhow::Result<Value> {
-    let mut v: Value = serde_json::from_str(&model.to_json()).context("model JSON")?;
-    if let Value::Object(map) = &mut v {
-        map.insert(
-            "tests".into(),
-            serde_json::to_value(
-                tests
-                    .iter()
-                    .map(|t| {
-                        let mut tv = serde_json::to_value(&t.test).unwrap_or(Value::Null);
-                        if let Value::Object(m) = &mut tv {
-                            m.insert("name".into(), json!(t.name));
-                            m.insert("description".into(), json!(t.description));
-                        }
-                        tv
-                    })
-                    .collect::<Vec<_>>(),
-            )?,
-        );
-    }
-    Ok(v)
+    let tests = tests
+        .iter()
+        .map(|t| {
+            let mut tv = serde_json::to_value(&t.test)?;
+            if let Value::Object(m) = &mut tv {
+                m.insert("name".into(), json!(t.name));
+                m.insert("description".into(), json!(t.description));
+            }
+            Ok(tv)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let dsi = if uses_dsi {
+        json!({
+            "model": a.config.dsi.model,
+            "method": "eap",
+            "scale": "standardized",
+            "items": a.data.frame.item_names,
+            "weighted": a.dsi.weighted,
+            "n_unscored": a.dsi.n_unscored,
+            "loglik": a.dsi.fit.loglik,
+            "converged": a.dsi.fit.converged,
+        })
+    } else {
+        Value::Null
+    };
+    let source = &a.data.frame.source;
+    let data = DataInfo {
+        path: relative_to_output(&source.path, dir),
+        codebook: Some(relative_to_output(&a.data.codebook_path, dir)),
+        synthetic: source.synthetic,
+        rows: a.data.frame.n_rows(),
+    };
+    linear_model_json(
+        ModelKind::Lpm,
+        model,
+        Value::Array(tests),
+        dsi,
+        serde_json::to_value(&data)?,
+    )
 }
 
 fn scores_csv(a: &Analysis) -> String {
@@ -298,13 +324,15 @@ pub fn write_all(
     }
     // Model JSON (the `egov lpm` contract).
     let models = &a.models;
-    let mut json_files: Vec<(String, Value)> =
-        vec![("lpm".into(), lpm_json(&models.main, &models.tests)?)];
+    let mut json_files: Vec<(String, Value)> = vec![(
+        "lpm".into(),
+        lpm_json(a, &models.main, &models.tests, true, dir)?,
+    )];
     if let Some((_, r)) = &models.no_dsi {
-        json_files.push(("lpm_no_dsi".into(), lpm_json(r, &[])?));
+        json_files.push(("lpm_no_dsi".into(), lpm_json(a, r, &[], false, dir)?));
     }
     if let Some((_, r)) = &models.count_index {
-        json_files.push(("lpm_count_index".into(), lpm_json(r, &[])?));
+        json_files.push(("lpm_count_index".into(), lpm_json(a, r, &[], false, dir)?));
     }
     for (name, m) in [("logit", &models.logit), ("probit", &models.probit)] {
         if let Some(m) = m {

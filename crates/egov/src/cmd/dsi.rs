@@ -2,7 +2,7 @@
 //!
 //! Flags become `egov_analysis::skills` calls; this module only prints and writes the results.
 
-use crate::common::{DataArgs, OutputFormat};
+use crate::common::{DataArgs, OutputFormat, print_notes};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use egov_analysis::dataset::load_dataset;
@@ -174,17 +174,6 @@ pub fn run(args: &DsiArgs) -> anyhow::Result<ExitCode> {
 
 fn fit_options(args: &ItemArgs) -> FitOptions {
     skills::fit_options(args.model.into(), args.quadrature)
-}
-
-/// Prints the library's notes about the data and weights on stderr.
-fn print_notes(notes: &[String]) {
-    for note in notes {
-        if note.starts_with("warning:") {
-            eprintln!("{note}");
-        } else {
-            eprintln!("note: {note}");
-        }
-    }
 }
 
 fn run_fit(args: &FitArgs) -> anyhow::Result<ExitCode> {
