@@ -95,14 +95,25 @@ pub fn fit_matrix(
     .context("fitting the item response model")
 }
 
+/// The default DSI of a formula's `dsi` term, with the fit it came from.
+#[derive(Debug, Clone)]
+pub struct DefaultDsi {
+    /// One value per row: standardised EAP, NaN when the person answered no item.
+    pub values: Vec<f64>,
+    /// How the index was made, for reports (`model`, `method`, `scale`, `items`, `weighted`,
+    /// `n_unscored`, `loglik`, `converged`).
+    pub summary: Value,
+    /// The item model, reused by two-step inference instead of a second fit.
+    pub fit: ItemFit,
+}
+
 /// The default DSI used in formulas: 2PL by marginal ML (default options), EAP scores,
-/// standardised to (weighted) mean 0 and SD 1. Returns one value per row (NaN when the person
-/// answered no item) and a summary for reports.
+/// standardised to (weighted) mean 0 and SD 1.
 pub fn default_dsi(
     items: &ItemMatrix,
     weights: Option<&[f64]>,
     notes: &mut Vec<String>,
-) -> anyhow::Result<(Vec<f64>, Value)> {
+) -> anyhow::Result<DefaultDsi> {
     let fitted = fit_matrix(items, weights, &FitOptions::default())?;
     let scores = egov_irt::score(
         &fitted.items,
@@ -129,13 +140,14 @@ pub fn default_dsi(
             fitted.iterations
         ));
     }
-    Ok((
-        standardized
+    Ok(DefaultDsi {
+        values: standardized
             .into_iter()
             .map(|v| v.unwrap_or(f64::NAN))
             .collect(),
         summary,
-    ))
+        fit: fitted,
+    })
 }
 
 /// The JSON report of a fit: the engine's result plus reliability, item fit and provenance.

@@ -20,6 +20,7 @@ fn main() -> Result<(), egov_twostep::TwoStepError> {
         clusters: &sim.households,
         strata: None,
         naive_vcov: egov_econ::Vcov::Cluster(vec!["household".into()]),
+        fitted: None,
     };
     // 2. The bootstrap refits the 2PL in every replicate; plausible values draw skill from the
     //    posterior. Both are seeded.

@@ -165,7 +165,17 @@ impl<'a> Prepared<'a> {
         let (patterns, person_pattern) = Patterns::collapse(data.responses, data.n_items)?;
         let base_weights: Vec<f64> = data.weights.map_or_else(|| vec![1.0; n], |w| w.to_vec());
         let pattern_weights = patterns.pattern_weights(&person_pattern, Some(&base_weights));
-        let fit = fit_patterns(&patterns, &pattern_weights, data.item_names, irt)?;
+        let fit = match data.fitted {
+            Some(fitted) if fitted.items.len() == data.n_items => fitted.clone(),
+            Some(fitted) => {
+                return Err(TwoStepError::Design(format!(
+                    "the item fit given has {} items, the responses {}",
+                    fitted.items.len(),
+                    data.n_items
+                )));
+            }
+            None => fit_patterns(&patterns, &pattern_weights, data.item_names, irt)?,
+        };
         let quad = Quadrature::new(QuadratureRule::GaussHermite, EAP_POINTS)?;
         let theta: Vec<f64> = eap_patterns(&fit.items, &patterns, &quad)?
             .iter()

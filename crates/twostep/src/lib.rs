@@ -98,6 +98,10 @@ pub struct TwoStepData<'a> {
     /// Variance of the naive regression (e.g. `Vcov::Hc1` or `Vcov::Cluster(vec!["hh".into()])`,
     /// naming columns of `frame`).
     pub naive_vcov: Vcov,
+    /// The full-sample item fit, when the caller has already fitted the item model to these
+    /// responses with these weights and options: it is reused, not refitted, so that a run
+    /// fits the 2PL once. `None` fits it here.
+    pub fitted: Option<&'a ItemFit>,
 }
 
 /// The full-sample two-step estimate with naive inference.

@@ -86,6 +86,7 @@ impl Simulated {
             clusters: &self.households,
             strata: None,
             naive_vcov: Vcov::Cluster(vec!["household".into()]),
+            fitted: None,
         }
     }
 }

@@ -326,3 +326,74 @@ fn stratified_bootstrap_converges_to_linearisation_se() {
         assert!((ratio - 1.0).abs() < 0.08, "{}: ratio {ratio}", c.term);
     }
 }
+
+#[test]
+fn a_given_item_fit_is_reused_and_gives_the_refitted_answer() {
+    let sim = small();
+    let data = sim.data("y ~ dsi + female + urban");
+    let opts = BootstrapOptions {
+        replicates: 20,
+        seed: 5,
+        ..BootstrapOptions::default()
+    };
+    let refitted = egov_twostep::analyse(&data, Some(&opts), None, None).unwrap();
+    let fitted = egov_irt::fit(
+        &sim.responses,
+        sim.item_names.len(),
+        &sim.item_names,
+        data.weights,
+        &opts.irt,
+    )
+    .unwrap();
+    let reused = egov_twostep::analyse(
+        &egov_twostep::TwoStepData {
+            fitted: Some(&fitted),
+            ..data.clone()
+        },
+        Some(&opts),
+        None,
+        None,
+    )
+    .unwrap();
+    for (a, b) in refitted
+        .naive
+        .coefficients
+        .iter()
+        .zip(&reused.naive.coefficients)
+    {
+        assert!((a.estimate - b.estimate).abs() < 1e-10, "{}", a.term);
+        assert!((a.std_error - b.std_error).abs() < 1e-10, "{}", a.term);
+    }
+    let (a, b) = (refitted.bootstrap.unwrap(), reused.bootstrap.unwrap());
+    for (x, y) in a.lpm.iter().zip(&b.lpm) {
+        assert!((x.std_error - y.std_error).abs() < 1e-8, "{}", x.term);
+    }
+    // A fit of other items is refused, not silently used.
+    let wrong = egov_irt::fit(
+        &sim.responses[..],
+        sim.item_names.len(),
+        &sim.item_names,
+        None,
+        &opts.irt,
+    )
+    .map(|mut f| {
+        f.items.pop();
+        f
+    })
+    .unwrap();
+    let err = egov_twostep::analyse(
+        &egov_twostep::TwoStepData {
+            fitted: Some(&wrong),
+            ..data.clone()
+        },
+        None,
+        None,
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("the item fit given has 10 items, the responses 11"),
+        "{err}"
+    );
+}

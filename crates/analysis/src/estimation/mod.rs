@@ -243,22 +243,25 @@ pub fn estimate(
             anyhow::anyhow!("the formula uses `dsi`, which is computed from the skill items: {e}")
         })?;
         let weights = person_weights(ds, spec.weights.as_deref(), &mut notes)?;
+        progress.stage("fitting the Digital Skills Index");
+        let dsi = default_dsi(&items, weights.as_deref(), &mut notes)?;
         if spec.inference != Inference::Naive {
             progress.stage("two-step inference for the DSI");
             two_step = Some(two_step::run_two_step(
                 spec,
                 ds,
-                &items,
-                weights.as_deref(),
+                &two_step::Calibration {
+                    items: &items,
+                    weights: weights.as_deref(),
+                    fit: &dsi.fit,
+                },
                 &formula,
                 &vcov,
                 progress,
             )?);
         }
-        progress.stage("fitting the Digital Skills Index");
-        let (dsi, summary) = default_dsi(&items, weights.as_deref(), &mut notes)?;
-        ds.frame.push_numeric("dsi", dsi)?;
-        dsi_summary = summary;
+        ds.frame.push_numeric("dsi", dsi.values)?;
+        dsi_summary = dsi.summary;
     } else if spec.inference != Inference::Naive {
         bail!(
             "--inference {} corrects for a `dsi` estimated from the skill items, but {}",

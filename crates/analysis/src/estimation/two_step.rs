@@ -177,12 +177,19 @@ fn dense_ids(frame: &egov_econ::Frame, name: &str) -> anyhow::Result<Vec<u32>> {
     })
 }
 
-/// Runs the two-step bootstrap or the plausible values for the LPM on the DSI.
+/// The item calibration behind a `dsi` column: the items, the person weights and the fit.
+pub(crate) struct Calibration<'a> {
+    pub(crate) items: &'a ItemMatrix,
+    pub(crate) weights: Option<&'a [f64]>,
+    pub(crate) fit: &'a egov_irt::ItemFit,
+}
+
+/// Runs the two-step bootstrap or the plausible values for the LPM on the DSI, reusing the
+/// calibration's fit as the full-sample item model.
 pub(crate) fn run_two_step(
     spec: &ModelSpec,
     ds: &Dataset,
-    items: &ItemMatrix,
-    weights: Option<&[f64]>,
+    calibration: &Calibration,
     formula: &str,
     vcov: &Vcov,
     progress: &dyn Progress,
@@ -211,15 +218,16 @@ pub(crate) fn run_two_step(
         _ => ((0..ds.frame.n_rows() as u32).collect(), None, "rows".into()),
     };
     let data = egov_twostep::TwoStepData {
-        responses: &items.responses,
-        n_items: items.n_items(),
-        item_names: &items.names,
+        responses: &calibration.items.responses,
+        n_items: calibration.items.n_items(),
+        item_names: &calibration.items.names,
         frame: &ds.frame,
         formula,
-        weights,
+        weights: calibration.weights,
         clusters: &clusters,
         strata: strata.as_deref(),
         naive_vcov: vcov.clone(),
+        fitted: Some(calibration.fit),
     };
     let conf_level = spec.conf_level;
     match spec.inference {

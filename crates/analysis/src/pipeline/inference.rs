@@ -2,6 +2,7 @@
 //! combined by Rubin's rules and, when configured, the two-step bootstrap that refits the item
 //! model in every replicate.
 
+use super::dsi::DsiResult;
 use super::models::{base_frame, set_references};
 use crate::config::AnalysisConfig;
 use crate::progress::Progress;
@@ -25,6 +26,7 @@ pub struct InferenceResult {
 /// Runs the configured corrections; `None` when `inference.methods` is empty.
 pub fn run(
     af: &AnalysisFrame,
+    dsi: &DsiResult,
     config: &AnalysisConfig,
     options: &egov_econ::EstimateOptions,
     progress: &dyn Progress,
@@ -55,6 +57,9 @@ pub fn run(
         clusters,
         strata,
         naive_vcov: options.vcov.clone(),
+        // The DSI stage's fit is the full-sample fit when it used the same weights; the item
+        // options are the same configuration (`[dsi]`).
+        fitted: (dsi.weighted == config.model.weighted).then_some(&dsi.fit),
     };
     let irt = FitOptions {
         model: if config.dsi.model == "1pl" {

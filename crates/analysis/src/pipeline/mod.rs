@@ -80,7 +80,7 @@ pub fn run(config: &AnalysisConfig, progress: &dyn Progress) -> anyhow::Result<A
     }
     progress.stage("plausible values and two-step bootstrap for the estimated DSI");
     let inference = timings.time("inference", || {
-        inference::run(&data.frame, config, &models.options, progress)
+        inference::run(&data.frame, &dsi, config, &models.options, progress)
     })?;
     Ok(Analysis {
         config: config.clone(),
