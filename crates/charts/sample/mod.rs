@@ -1,6 +1,8 @@
 //! Realistic made-up inputs for the gallery, the tests and the benchmark.
 //! The numbers imitate the shape of the 2021 survey results; they are not
 //! survey estimates.
+// Shared by the tests, the gallery and the benchmark: `pub` reaches them, not an API.
+#![allow(unreachable_pub)]
 #![allow(dead_code)]
 
 use egov_charts::{CoefBlock, CoefRow, DsiGroup, Estimate, Group, Interval, Lang};

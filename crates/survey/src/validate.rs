@@ -153,7 +153,7 @@ pub(crate) struct Hits {
 
 impl Hits {
     /// Records 0-based row `i` with the offending `value`.
-    pub fn add(&mut self, i: usize, value: impl FnOnce() -> String) {
+    pub(crate) fn add(&mut self, i: usize, value: impl FnOnce() -> String) {
         self.count += 1;
         if self.rows.len() < EXAMPLES {
             self.rows.push(i + 1);

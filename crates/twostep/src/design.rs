@@ -119,7 +119,10 @@ fn validate(data: &TwoStepData) -> Result<usize, TwoStepError> {
             .enumerate()
             .find(|(_, v)| !v.is_finite() || **v < 0.0)
         {
-            return Err(TwoStepError::BadWeight { row, value });
+            return Err(TwoStepError::BadWeight {
+                row: row + 1,
+                value,
+            });
         }
     }
     if let Some(s) = data.strata {

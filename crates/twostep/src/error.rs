@@ -10,15 +10,23 @@ pub enum TwoStepError {
     /// An input slice does not have one entry per frame row.
     #[error("{what} has {got} entries but the frame has {expected} rows; pass one value per row")]
     Length {
+        /// Which input.
         what: &'static str,
+        /// Its number of entries.
         got: usize,
+        /// The frame's number of rows.
         expected: usize,
     },
     /// The formula does not use the skill index.
     #[error(
         "the formula `{formula}` does not use the `{dsi}` column; add `{dsi}` to the right-hand side"
     )]
-    NoDsiTerm { formula: String, dsi: String },
+    NoDsiTerm {
+        /// The formula.
+        formula: String,
+        /// The skill-index column name.
+        dsi: String,
+    },
     /// The covariate frame already has a column that the procedure adds.
     #[error(
         "the frame already has a column `{0}`; remove it, the skill index is computed from the item responses"
@@ -26,29 +34,43 @@ pub enum TwoStepError {
     ReservedColumn(String),
     /// A sampling weight is negative or not finite.
     #[error("weight at row {row} is {value}; sampling weights must be finite and non-negative")]
-    BadWeight { row: usize, value: f64 },
+    BadWeight {
+        /// 1-based row.
+        row: usize,
+        /// The weight.
+        value: f64,
+    },
     /// A cluster lies in more than one stratum.
     #[error(
         "cluster {cluster} appears in strata {first} and {second} (row {row}); clusters (PSUs) must be nested within strata"
     )]
     ClusterAcrossStrata {
+        /// The cluster.
         cluster: u32,
+        /// The first stratum it was seen in.
         first: u32,
+        /// The other stratum.
         second: u32,
+        /// 1-based row of the second sighting.
         row: usize,
     },
     /// A stratum has a single cluster, so it cannot be resampled.
     #[error(
         "stratum {stratum} has only one cluster, which cannot be resampled; merge it with a neighbouring stratum"
     )]
-    SingleClusterStratum { stratum: u32 },
+    SingleClusterStratum {
+        /// The stratum.
+        stratum: u32,
+    },
     /// Replicate-weight input is unusable.
     #[error("replicate weights: {0}")]
     ReplicateWeights(String),
     /// An option is out of range.
     #[error("invalid option `{option}`: {reason}")]
     BadOption {
+        /// The option's name.
         option: &'static str,
+        /// What is wrong with its value.
         reason: String,
     },
     /// The item response model could not be fitted on the full sample.
@@ -65,8 +87,11 @@ pub enum TwoStepError {
         "{failed} of {requested} replicates failed (first reason: {reason}); the resampled estimates are unusable"
     )]
     TooManyFailures {
+        /// Replicates that failed.
         failed: usize,
+        /// Replicates asked for.
         requested: usize,
+        /// Why the first one failed.
         reason: String,
     },
 }

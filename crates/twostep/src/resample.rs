@@ -63,10 +63,15 @@ pub enum ReplicateVariance {
     Jk1,
     /// Stratified jackknife: V = Σ_r c_r (θ_r − θ̂)² with c_r = (n_h − 1)/n_h of the replicate's
     /// stratum; pass one factor per replicate.
-    Jkn { rscales: Vec<f64> },
+    Jkn {
+        /// c_r, one per replicate.
+        rscales: Vec<f64>,
+    },
     /// V = scale · Σ_r c_r (θ_r − θ̂)², with c_r = 1 when `rscales` is None.
     Custom {
+        /// The overall scale.
         scale: f64,
+        /// c_r, one per replicate (all 1 when `None`).
         rscales: Option<Vec<f64>>,
     },
 }
@@ -197,7 +202,7 @@ impl ClusterPlan {
                     cluster: c,
                     first: cluster_stratum[id as usize].0,
                     second: s,
-                    row,
+                    row: row + 1,
                 });
             }
             person_cluster.push(id);
@@ -621,7 +626,8 @@ pub fn replicate_weights(
     for (c, col) in spec.columns.iter().enumerate() {
         if col.len() != n {
             return Err(TwoStepError::ReplicateWeights(format!(
-                "column {c} has {} values for {n} rows",
+                "column {} has {} values for {n} rows",
+                c + 1,
                 col.len()
             )));
         }
@@ -631,7 +637,9 @@ pub fn replicate_weights(
             .find(|(_, v)| !v.is_finite() || **v < 0.0)
         {
             return Err(TwoStepError::ReplicateWeights(format!(
-                "column {c}, row {row}: weight {v} is negative or not finite"
+                "column {}, row {}: weight {v} is negative or not finite",
+                c + 1,
+                row + 1
             )));
         }
     }

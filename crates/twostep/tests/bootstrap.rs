@@ -232,7 +232,12 @@ fn bad_input_gives_clear_errors() {
     w[5] = f64::NAN;
     data.weights = Some(&w);
     let err = bootstrap(&data, &BootstrapOptions::default(), None).unwrap_err();
-    assert!(matches!(err, TwoStepError::BadWeight { row: 5, .. }));
+    // Rows are 1-based in messages: index 5 is the sixth row.
+    assert!(matches!(err, TwoStepError::BadWeight { row: 6, .. }));
+    assert_eq!(
+        err.to_string(),
+        "weight at row 6 is NaN; sampling weights must be finite and non-negative"
+    );
     data.weights = Some(&sim.weights);
     let err = bootstrap(
         &data,

@@ -1,5 +1,5 @@
 //! Shared helpers for the integration tests: a tiny CSV loader and tolerance checks.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use egov_econ::{Categorical, Frame};
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 //! Simulated surveys and reference fits shared by the integration tests.
-
+#![allow(unreachable_pub)]
 // Each test file uses only part of this module.
 #![allow(dead_code)]
 
